@@ -1,0 +1,40 @@
+"""The plain records that cross module boundaries: an article and a problem with input."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+
+@dataclass
+class Article:
+    """One cleaned news article, ready to index."""
+
+    id: str
+    headline: str
+    body: str
+    kicker: str = ""
+    date: datetime | None = None
+    #: The date as the archive wrote it, kept when it could not be parsed.
+    date_text: str = ""
+    source: str = ""
+    url: str = ""
+    #: Where the article came from, relative to the archive root (``file`` or ``file:line``).
+    path: str = ""
+    #: Filled at index time by the entity extractor: ``(text, label)`` pairs.
+    entities: list[tuple[str, str]] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Problem:
+    """Something wrong with one input file or line; the rest of the archive goes on."""
+
+    path: str
+    message: str
+    line: int | None = None
+    #: ``skipped``: the article was not indexed; ``warning``: it was (say, date kept as text).
+    kind: str = "skipped"
+
+    def __str__(self) -> str:
+        where = f"{self.path}:{self.line}" if self.line else self.path
+        return f"{where}: {self.message}"

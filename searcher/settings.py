@@ -1,0 +1,27 @@
+"""Numbers a user may want to tune, in one place, each with its reason."""
+
+#: Query-time weight of each searchable field in BM25F. A word in the headline says more
+#: about what an article is about than the same word in passing in the body; names the
+#: article is about (entities) sit between the two.
+FIELD_BOOSTS = {"headline": 2.0, "kicker": 1.0, "body": 1.0, "entities": 1.5}
+
+#: BM25 parameters: ``K1`` saturates repeated words, ``B`` normalises for field length.
+BM25_K1 = 1.2
+BM25_B = 0.75
+
+#: Hits per page when the caller does not say.
+DEFAULT_LIMIT = 10
+#: Upper bound on hits per page, so one request cannot ask for the whole archive.
+MAX_LIMIT = 100
+
+#: Snippet shape: up to this many fragments of about this many characters each.
+SNIPPET_FRAGMENTS = 3
+SNIPPET_CHARS = 200
+
+#: Articles per index commit. A killed run loses at most this many articles' work;
+#: larger batches index faster (fewer segments to merge).
+COMMIT_BATCH = 1000
+
+#: Default index folder, overridden by ``--index`` or ``$SEARCHER_INDEX``.
+DEFAULT_INDEX_DIR = "index"
+INDEX_ENV_VAR = "SEARCHER_INDEX"
