@@ -1,0 +1,62 @@
+"""Shared fixtures: the seed, a small real archive from ../shared/data, built indexes."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+from searcher import Archive
+
+ROOT = Path(__file__).resolve().parent.parent
+SEED = ROOT / "seeds" / "000_df906d3edab3d18d.txt"
+SEED_ID = "seeds/000_df906d3edab3d18d.txt"
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+SHARED_DATA = ROOT.parent / "shared" / "data"
+INDOSUM = SHARED_DATA / "indosum" / "articles.jsonl"
+
+
+def indosum_records(count: int, start: int = 0) -> list[dict]:
+    """Real IndoSum articles (CC BY-SA 4.0), without the human summary."""
+    records = []
+    with open(INDOSUM, encoding="utf-8") as lines:
+        for n, line in enumerate(lines):
+            if n < start:
+                continue
+            if len(records) >= count:
+                break
+            record = json.loads(line)
+            record.pop("summary", None)
+            records.append(record)
+    return records
+
+
+@pytest.fixture(scope="session")
+def small_archive(tmp_path_factory) -> Path:
+    """A folder with the seed page and 300 real IndoSum articles as JSON Lines."""
+    folder = tmp_path_factory.mktemp("archive") / "news"
+    folder.mkdir()
+    shutil.copy(SEED, folder / SEED.name)
+    with open(folder / "indosum.jsonl", "w", encoding="utf-8") as out:
+        for record in indosum_records(300):
+            out.write(json.dumps(record, ensure_ascii=False) + "\n")
+    return folder
+
+
+@pytest.fixture(scope="session")
+def small_index(small_archive, tmp_path_factory) -> Archive:
+    """The small archive, indexed once for the whole session (with entities)."""
+    archive = Archive(tmp_path_factory.mktemp("index"))
+    report = archive.index([small_archive])
+    assert report.added == 301, report.summary()
+    return archive
+
+
+@pytest.fixture
+def seed_archive(tmp_path) -> Archive:
+    """A fresh index holding only the seed article."""
+    archive = Archive(tmp_path / "index")
+    archive.index([ROOT / "seeds"])
+    return archive
