@@ -1,0 +1,230 @@
+"""Write articles into the index: incremental by default, committed in batches.
+
+Each article is keyed by its stable id and a checksum of its content, so indexing the
+same archive again updates changed articles, skips unchanged ones and never
+duplicates. Commits come every ``settings.COMMIT_BATCH`` articles: a killed run
+loses at most the batch in flight, and the next run picks up where it stopped.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import time
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from searcher import settings, store
+from searcher.article import Article, Problem
+from searcher.schema import ENTITY_FIELDS
+from searcher.sources import read_archive
+
+
+@dataclass
+class IndexReport:
+    """What one indexing run did."""
+
+    added: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    skipped: int = 0
+    warnings: int = 0
+    problems: list[Problem] = field(default_factory=list)
+    seconds: float = 0.0
+
+    @property
+    def indexed(self) -> int:
+        return self.added + self.updated
+
+    @property
+    def articles_per_second(self) -> float:
+        return (self.indexed + self.unchanged) / self.seconds if self.seconds else 0.0
+
+    def summary(self) -> str:
+        reasons: dict[str, int] = {}
+        for problem in self.problems:
+            if problem.kind == "skipped":
+                key = problem.message.split(";")[0].split(" (")[0]
+                reasons[key] = reasons.get(key, 0) + 1
+        why = "; ".join(f"{n} {reason}" for reason, n in sorted(reasons.items()))
+        return (
+            f"{self.added} added, {self.updated} updated, {self.unchanged} unchanged, "
+            f"{self.skipped} skipped{f' ({why})' if why else ''}, {self.warnings} warnings "
+            f"in {self.seconds:.1f} s ({self.articles_per_second:,.0f} articles/s)"
+        )
+
+
+Progress = Callable[[IndexReport], None]
+
+
+def checksum(article: Article) -> str:
+    """Fingerprint of everything the index stores about an article."""
+    parts = [
+        article.headline,
+        article.kicker,
+        article.body,
+        article.source,
+        article.url,
+        article.date.isoformat() if article.date else article.date_text,
+    ]
+    return hashlib.blake2b("\x1f".join(parts).encode("utf-8"), digest_size=16).hexdigest()
+
+
+def to_document(article: Article, names: dict[str, list[str]], digest: str) -> dict:
+    """The Whoosh document for an article and its entity names (label -> names)."""
+    doc = {
+        "id": article.id,
+        "headline": article.headline,
+        "kicker": article.kicker,
+        "body": article.body,
+        "source": article.source.replace(",", " "),
+        "url": article.url,
+        "path": article.path,
+        "date_text": article.date_text,
+        "checksum": digest,
+    }
+    if article.date:
+        doc["date"] = article.date
+    every = []
+    for label, field_name in ENTITY_FIELDS.items():
+        clean = [name.replace(",", " ") for name in names.get(label, [])]
+        doc[field_name] = ",".join(clean)
+        every.extend(clean)
+    doc["entity"] = ",".join(every)
+    doc["entities"] = " ; ".join(every)
+    return doc
+
+
+def find_entities(article: Article) -> dict[str, list[str]]:
+    """Entity names of one article, per label (headline and body together)."""
+    from searcher.entities import article_entities
+
+    return article_entities(f"{article.headline}.\n{article.body}")
+
+
+def _existing_checksums(ix) -> dict[str, str]:
+    with ix.searcher() as searcher:
+        return {
+            fields["id"]: fields.get("checksum", "")
+            for fields in searcher.reader().all_stored_fields()
+        }
+
+
+def index_paths(
+    index_dir: str | Path,
+    paths: Iterable[str | Path],
+    *,
+    rebuild: bool = False,
+    wait: float = 0.0,
+    entities: bool = True,
+    progress: Progress | None = None,
+    on_wait: Callable[[], None] | None = None,
+) -> IndexReport:
+    """Index every article under ``paths`` into ``index_dir``."""
+    return index_items(
+        index_dir,
+        read_archive(paths),
+        rebuild=rebuild,
+        wait=wait,
+        entities=entities,
+        progress=progress,
+        on_wait=on_wait,
+    )
+
+
+def index_items(
+    index_dir: str | Path,
+    items: Iterable[Article | Problem],
+    *,
+    rebuild: bool = False,
+    wait: float = 0.0,
+    entities: bool = True,
+    progress: Progress | None = None,
+    on_wait: Callable[[], None] | None = None,
+) -> IndexReport:
+    """Index already-read articles (and count the problems met reading them)."""
+    index_dir = Path(index_dir)
+    report = IndexReport()
+    began = time.perf_counter()
+    with store.write_lock(index_dir, wait, on_wait):
+        meta = store.read_meta(index_dir)
+        if meta is not None and not rebuild:
+            ix, meta = store.open_current(index_dir)
+            existing = _existing_checksums(ix)
+            pending_name = None
+        else:
+            ix, pending_name = store.create_new(index_dir, meta)
+            existing = {}
+            if meta is None:
+                # A first build is current from the start, so each batch it commits
+                # is visible (and kept) even if the run is killed later.
+                store.make_current(index_dir, pending_name, None)
+                meta, pending_name = store.read_meta(index_dir), None
+        annotate = find_entities if entities else (lambda article: {})
+        _write(ix, items, existing, annotate, report, progress, began)
+        if pending_name:
+            store.make_current(index_dir, pending_name, meta)
+        else:
+            store.touch_meta(index_dir, meta)
+    report.seconds = time.perf_counter() - began
+    return report
+
+
+def _articles(items: Iterable[Article | Problem], report: IndexReport) -> Iterator[Article]:
+    """Articles of ``items``, counting problems and refusing a second article with one id."""
+    first_seen: dict[str, str] = {}
+    for item in items:
+        if isinstance(item, Problem):
+            report.problems.append(item)
+            if item.kind == "skipped":
+                report.skipped += 1
+            else:
+                report.warnings += 1
+            continue
+        if item.id in first_seen:
+            where, _, line = item.path.rpartition(":") if ":" in item.path else (item.path, "", "")
+            problem = Problem(
+                where,
+                f"duplicate id {item.id!r} (first in {first_seen[item.id]}); skipped",
+                int(line) if line.isdigit() else None,
+            )
+            report.problems.append(problem)
+            report.skipped += 1
+            continue
+        first_seen[item.id] = item.path
+        yield item
+
+
+def _write(ix, items, existing, annotate, report, progress, began) -> None:
+    writer = None
+    in_batch = 0
+    try:
+        for article in _articles(items, report):
+            digest = checksum(article)
+            old = existing.get(article.id)
+            if old == digest:
+                report.unchanged += 1
+                continue
+            if writer is None:
+                writer = ix.writer()
+            doc = to_document(article, annotate(article), digest)
+            if old is None:
+                writer.add_document(**doc)
+                report.added += 1
+            else:
+                writer.update_document(**doc)
+                report.updated += 1
+            existing[article.id] = digest
+            in_batch += 1
+            if in_batch >= settings.COMMIT_BATCH:
+                writer.commit()
+                writer, in_batch = None, 0
+            if progress:
+                report.seconds = time.perf_counter() - began
+                progress(report)
+        if writer is not None:
+            writer.commit()
+            writer = None
+    finally:
+        if writer is not None:
+            writer.cancel()

@@ -1,0 +1,47 @@
+"""The Whoosh schema of the article index, and its version.
+
+Whoosh pickles the schema, analyzers included, into the index, so the analyzer's
+classes must stay importable at ``searcher.analysis``. ``SCHEMA_VERSION`` changes
+whenever fields or analysis change, so an old index is rebuilt instead of misread.
+"""
+
+from __future__ import annotations
+
+from whoosh.fields import DATETIME, ID, KEYWORD, STORED, TEXT, Schema
+
+from searcher.analysis import indonesian_analyzer
+
+SCHEMA_VERSION = 1
+
+#: Fields a query word is looked up in, each weighted by ``settings.FIELD_BOOSTS``.
+SEARCH_FIELDS = ("headline", "kicker", "body", "entities")
+#: Entity label -> keyword field holding that label's names, for filters and facets.
+ENTITY_FIELDS = {"PER": "person", "LOC": "place", "ORG": "org"}
+
+
+def build_schema() -> Schema:
+    """A fresh schema; one analyzer object is shared by the text fields."""
+    analyzer = indonesian_analyzer()
+
+    def names() -> KEYWORD:
+        return KEYWORD(stored=True, lowercase=True, commas=True, scorable=False)
+
+    return Schema(
+        id=ID(stored=True, unique=True),
+        headline=TEXT(analyzer=analyzer, stored=True),
+        kicker=TEXT(analyzer=analyzer, stored=True),
+        body=TEXT(analyzer=analyzer, stored=True),
+        # Entity names analysed like text, so a query word that names the article's
+        # subject scores in this field too.
+        entities=TEXT(analyzer=analyzer),
+        entity=names(),
+        person=names(),
+        place=names(),
+        org=names(),
+        date=DATETIME(stored=True, sortable=True),
+        date_text=STORED,
+        source=KEYWORD(stored=True, lowercase=True, commas=True),
+        url=STORED,
+        path=STORED,
+        checksum=STORED,
+    )
