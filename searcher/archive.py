@@ -1,0 +1,291 @@
+"""The library API: an ``Archive`` is an index folder you can fill and search.
+
+    from searcher import Archive
+    archive = Archive("index")
+    archive.index(["seeds"])
+    for hit in archive.search("Taliban Tajikistan").hits:
+        print(hit.headline, hit.snippet)
+
+Reading is safe from several threads: each thread keeps its own Whoosh searcher and
+refreshes it when a writer has committed since.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+from collections import Counter
+from collections.abc import Callable, Iterable
+from dataclasses import asdict, dataclass, field
+from datetime import datetime
+from pathlib import Path
+
+from whoosh import scoring
+
+from searcher import settings, store
+from searcher.article import Article
+from searcher.indexer import IndexReport, Progress, index_paths
+from searcher.query import ParsedQuery, parse
+from searcher.schema import ENTITY_FIELDS
+from searcher.snippets import headline_prefix, make_snippet
+
+#: How many of the best matches feed the entity facets.
+FACET_DOCS = 1000
+
+
+@dataclass
+class Hit:
+    """One ranked article with its snippet."""
+
+    id: str
+    headline: str
+    kicker: str
+    score: float
+    date: datetime | None
+    source: str
+    url: str
+    entities: dict[str, list[str]]
+    snippet: str
+    snippet_html: str
+    path: str = ""
+    date_text: str = ""
+    #: ``(start, end)`` of each marked word in ``snippet``, for terminals and other renderers.
+    snippet_marks: list[tuple[int, int]] = field(default_factory=list)
+
+    def to_json(self) -> dict:
+        data = asdict(self)
+        data["date"] = self.date.isoformat() if self.date else None
+        data["score"] = round(self.score, 4)
+        return data
+
+
+@dataclass
+class Results:
+    """One page of ranked hits, with how the query was understood."""
+
+    query: str
+    understood: str
+    total: int
+    hits: list[Hit]
+    page: int = 1
+    limit: int = settings.DEFAULT_LIMIT
+    #: Set when no article had every word and the results match any word instead.
+    fallback: str | None = None
+    notes: list[str] = field(default_factory=list)
+    #: Most frequent entities among the matches: label -> [(name, count)].
+    facets: dict[str, list[tuple[str, int]]] = field(default_factory=dict)
+
+    @property
+    def pages(self) -> int:
+        return max(1, -(-self.total // self.limit))
+
+    def to_json(self) -> dict:
+        return {
+            "query": self.query,
+            "understood": self.understood,
+            "total": self.total,
+            "page": self.page,
+            "limit": self.limit,
+            "fallback": self.fallback,
+            "notes": self.notes,
+            "facets": {k: [[n, c] for n, c in v] for k, v in self.facets.items()},
+            "hits": [hit.to_json() for hit in self.hits],
+        }
+
+
+@dataclass
+class Stats:
+    articles: int
+    terms: int
+    size_bytes: int
+    schema_version: int
+    updated: str
+    path: str
+
+    def to_json(self) -> dict:
+        return asdict(self)
+
+
+def _names(stored: dict) -> dict[str, list[str]]:
+    return {
+        label: [n for n in (stored.get(name) or "").split(",") if n]
+        for label, name in ENTITY_FIELDS.items()
+    }
+
+
+class Archive:
+    """An index folder: build it with ``index``, query it with ``search``."""
+
+    def __init__(self, path: str | Path | None = None) -> None:
+        self.path = Path(
+            path or os.environ.get(settings.INDEX_ENV_VAR) or settings.DEFAULT_INDEX_DIR
+        )
+        self._local = threading.local()
+        self._lock = threading.Lock()
+        self._ix = None
+        self._meta_stamp: tuple | None = None
+
+    def exists(self) -> bool:
+        """True when the folder holds a committed index."""
+        return (self.path / store.META_FILE).exists()
+
+    def index(
+        self,
+        paths: Iterable[str | Path],
+        *,
+        rebuild: bool = False,
+        wait: float = 0.0,
+        entities: bool = True,
+        progress: Progress | None = None,
+        on_wait: Callable[[], None] | None = None,
+    ) -> IndexReport:
+        """Add or update every article under ``paths``; see ``indexer.index_paths``."""
+        return index_paths(
+            self.path,
+            paths,
+            rebuild=rebuild,
+            wait=wait,
+            entities=entities,
+            progress=progress,
+            on_wait=on_wait,
+        )
+
+    # Reading -----------------------------------------------------------------
+
+    def _current_index(self):
+        """The current Whoosh index, reopened when a rebuild swapped it."""
+        meta_path = self.path / store.META_FILE
+        try:
+            st = meta_path.stat()
+            stamp = (st.st_mtime_ns, st.st_ino, st.st_size)
+        except FileNotFoundError:
+            stamp = None
+        with self._lock:
+            if self._ix is None or stamp != self._meta_stamp:
+                self._ix, self._meta = store.open_current(self.path)
+                self._meta_stamp = stamp
+            return self._ix
+
+    def _searcher(self):
+        ix = self._current_index()
+        local = self._local
+        searcher = getattr(local, "searcher", None)
+        if searcher is None or getattr(local, "ix", None) is not ix:
+            if searcher is not None:
+                searcher.close()
+            weighting = scoring.BM25F(B=settings.BM25_B, K1=settings.BM25_K1)
+            searcher = ix.searcher(weighting=weighting)
+            local.searcher, local.ix = searcher, ix
+        elif not searcher.up_to_date():
+            searcher = searcher.refresh()
+            local.searcher = searcher
+        return searcher
+
+    def search(
+        self,
+        query: str,
+        limit: int = settings.DEFAULT_LIMIT,
+        page: int = 1,
+        facets: bool = True,
+    ) -> Results:
+        """Ranked articles for ``query`` (see ``searcher.query`` for the syntax)."""
+        limit = max(1, min(int(limit), settings.MAX_LIMIT))
+        page = max(1, int(page))
+        parsed = parse(query)
+        searcher = self._searcher()
+        results, fallback = self._run(searcher, parsed, limit, page)
+        hits = [self._hit(searcher, hit, parsed) for hit in results]
+        return Results(
+            query=query,
+            understood=parsed.understood,
+            total=len(results.results),
+            hits=hits,
+            page=page,
+            limit=limit,
+            fallback=fallback,
+            notes=parsed.notes,
+            facets=self._facets(searcher, results.results) if facets else {},
+        )
+
+    def _run(self, searcher, parsed: ParsedQuery, limit: int, page: int):
+        sort = {} if parsed.has_words else {"sortedby": "date", "reverse": True}
+        results = searcher.search_page(parsed.all_words, page, pagelen=limit, **sort)
+        if results.total == 0 and parsed.any_words is not None:
+            any_results = searcher.search_page(parsed.any_words, page, pagelen=limit)
+            if any_results.total:
+                note = "no article has all the words; showing articles with any of them"
+                return any_results, note
+        return results, None
+
+    def _hit(self, searcher, hit, parsed: ParsedQuery) -> Hit:
+        stored = hit.fields()
+        body = stored.get("body", "")
+        headline = stored.get("headline", "")
+        snippet = make_snippet(body, parsed.terms, skip=headline_prefix(body, headline))
+        return Hit(
+            id=stored["id"],
+            headline=stored.get("headline", ""),
+            kicker=stored.get("kicker", ""),
+            score=float(hit.score or 0.0),
+            date=stored.get("date"),
+            source=stored.get("source", ""),
+            url=stored.get("url", ""),
+            entities=_names(stored),
+            snippet=snippet.text,
+            snippet_html=snippet.html,
+            snippet_marks=snippet.marks,
+            path=stored.get("path", ""),
+            date_text=stored.get("date_text", ""),
+        )
+
+    def _facets(self, searcher, results) -> dict[str, list[tuple[str, int]]]:
+        """Entity counts over the best ``FACET_DOCS`` matches."""
+        counts = {label: Counter() for label in ENTITY_FIELDS}
+        for n, docnum in enumerate(results.docs()):
+            if n >= FACET_DOCS:
+                break
+            names = _names(searcher.stored_fields(docnum))
+            for label, values in names.items():
+                counts[label].update(values)
+        return {label: c.most_common(10) for label, c in counts.items() if c}
+
+    def article(self, article_id: str) -> Article | None:
+        """The stored article with this id, or None."""
+        stored = self._searcher().document(id=article_id)
+        if stored is None:
+            return None
+        names = _names(stored)
+        return Article(
+            id=stored["id"],
+            headline=stored.get("headline", ""),
+            body=stored.get("body", ""),
+            kicker=stored.get("kicker", ""),
+            date=stored.get("date"),
+            date_text=stored.get("date_text", ""),
+            source=stored.get("source", ""),
+            url=stored.get("url", ""),
+            path=stored.get("path", ""),
+            entities=[(n, label) for label, ns in names.items() for n in ns],
+        )
+
+    def stats(self) -> Stats:
+        """Size and freshness of the index."""
+        searcher = self._searcher()
+        reader = searcher.reader()
+        terms = sum(1 for _ in reader.all_terms())
+        size = sum(f.stat().st_size for f in self.path.iterdir() if f.is_file())
+        meta = store.read_meta(self.path) or {}
+        return Stats(
+            articles=searcher.doc_count(),
+            terms=terms,
+            size_bytes=size,
+            schema_version=meta.get("schema_version", 0),
+            updated=meta.get("updated", ""),
+            path=str(self.path),
+        )
+
+    def close(self) -> None:
+        searcher = getattr(self._local, "searcher", None)
+        if searcher is not None:
+            searcher.close()
+            self._local.searcher = None

@@ -1,0 +1,193 @@
+"""Short passages of an article's body with the query's words marked.
+
+Matching is by index term, so the marks follow the stemmer: ``hubungan`` marks
+``berhubungan``. The body is scanned word by word with no length limit (Whoosh's
+own fragmenters stop at 32 KB), and scanning stops once enough matches are found.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from dataclasses import dataclass, field
+
+from searcher import settings
+from searcher.analysis import iter_spans
+
+#: Stop scanning a body after this many matches: enough to choose good fragments.
+MAX_MATCHES = 60
+#: How far back from a match to look for the start of its sentence.
+SENTENCE_LOOKBACK = 90
+
+_SENTENCE_START = re.compile(r"(?:^|[.!?][\"”’)]?\s+|\n)(?=\S)")
+
+
+@dataclass
+class Snippet:
+    """A snippet as plain text, as HTML, and where its marks are in the text."""
+
+    text: str
+    html: str
+    marks: list[tuple[int, int]] = field(default_factory=list)
+
+
+def _find_matches(body: str, terms: set[str], skip: int) -> list[tuple[str, int, int]]:
+    found = []
+    if not terms:
+        return found
+    for term, start, end in iter_spans(body):
+        if term in terms and start >= skip:
+            found.append((term, start, end))
+            if len(found) >= MAX_MATCHES:
+                break
+    return found
+
+
+def _window_start(body: str, match_start: int, floor: int) -> tuple[int, bool]:
+    """Where a fragment around a match begins, and whether that is a sentence start."""
+    lookback = max(floor, match_start - SENTENCE_LOOKBACK)
+    starts = [m.end() for m in _SENTENCE_START.finditer(body, lookback, match_start + 1)]
+    if starts and starts[-1] <= match_start:
+        return starts[-1], True
+    if lookback == floor:
+        return floor, True
+    space = body.rfind(" ", lookback, max(lookback, match_start - SENTENCE_LOOKBACK // 2))
+    return (space + 1 if space >= 0 else lookback), False
+
+
+def _window_end(body: str, start: int, chars: int) -> tuple[int, bool]:
+    """Where a fragment ends: a sentence end near ``chars``, else a word boundary."""
+    target = start + chars
+    if target >= len(body):
+        return len(body), True
+    slack = body[target - chars // 4 : target + chars // 5]
+    ends = [m.end() for m in re.finditer(r"[.!?][\"”’)]?(?=\s|$)", slack)]
+    if ends:
+        return target - chars // 4 + ends[-1], True
+    space = body.rfind(" ", start, target)
+    return (space if space > start else target), False
+
+
+def _fragments(body: str, matches: list[tuple[str, int, int]], count: int, chars: int, skip: int):
+    """Up to ``count`` non-overlapping windows, each adding terms not yet shown."""
+    chosen: list[tuple[int, int, bool, bool]] = []
+    covered: set[str] = set()
+    remaining = list(matches)
+    while remaining and len(chosen) < count:
+        best = None
+        for _, m_start, _ in remaining:
+            start, clean_start = _window_start(body, m_start, skip)
+            end, clean_end = _window_end(body, start, chars)
+            inside = [t for t, s, e in matches if s >= start and e <= end]
+            new_terms = set(inside) - covered
+            score = (len(new_terms), len(set(inside)), -start)
+            if best is None or score > best[0]:
+                best = (score, start, end, clean_start, clean_end, set(inside))
+        score, start, end, clean_start, clean_end, terms = best
+        if chosen and score[0] == 0:
+            break
+        chosen.append((start, end, clean_start, clean_end))
+        covered |= terms
+        remaining = [
+            m
+            for m in remaining
+            if not (m[1] < end and m[2] > start) and not any(s <= m[1] < e for s, e, _, _ in chosen)
+        ]
+    return sorted(chosen)
+
+
+def _lead(body: str, chars: int, skip: int) -> list[tuple[int, int, bool, bool]]:
+    end, clean = _window_end(body, skip, chars)
+    return [(skip, end, True, clean)]
+
+
+def headline_prefix(body: str, headline: str) -> int:
+    """Length of the body's opening that merely repeats the headline (0 when it does not).
+
+    Archives without titles get the lead's first sentence as headline; the snippet
+    should not show it twice.
+    """
+    stem = headline.removesuffix(" …").strip()
+    if not stem or not body.startswith(stem):
+        return 0
+    end = len(stem)
+    rest = body[end:]
+    skip = end + len(rest) - len(rest.lstrip())
+    return skip if skip < len(body) else 0
+
+
+def make_snippet(
+    body: str,
+    terms: set[str],
+    fragments: int = settings.SNIPPET_FRAGMENTS,
+    chars: int = settings.SNIPPET_CHARS,
+    skip: int = 0,
+) -> Snippet:
+    """One to ``fragments`` passages of about ``chars`` characters with ``terms`` marked.
+
+    With no match in the body (the words were in the headline), the lead is shown.
+    The first ``skip`` characters (a repeat of the headline) are never shown.
+    """
+    if not body:
+        return Snippet("", "")
+    matches = _find_matches(body, terms, skip)
+    windows = (
+        _fragments(body, matches, fragments, chars, skip) if matches else _lead(body, chars, skip)
+    )
+    text_parts: list[str] = []
+    html_parts: list[str] = []
+    marks: list[tuple[int, int]] = []
+    offset = 0
+    for i, (start, end, clean_start, _) in enumerate(windows):
+        piece_text, piece_html, piece_marks = _render(body, start, end, matches)
+        if i or not clean_start:
+            piece_text, piece_html = "… " + piece_text, "… " + piece_html
+            piece_marks = [(s + 2, e + 2) for s, e in piece_marks]
+        if i:
+            piece_text, piece_html = " " + piece_text, " " + piece_html
+            piece_marks = [(s + 1, e + 1) for s, e in piece_marks]
+        marks.extend((s + offset, e + offset) for s, e in piece_marks)
+        text_parts.append(piece_text)
+        html_parts.append(piece_html)
+        offset += len(piece_text)
+    text, markup = "".join(text_parts), "".join(html_parts)
+    if windows and not windows[-1][3]:
+        text, markup = text + " …", markup + " …"
+    return Snippet(text, markup, marks)
+
+
+def _render(body: str, start: int, end: int, matches) -> tuple[str, str, list[tuple[int, int]]]:
+    """Text and HTML of ``body[start:end]`` with newlines folded and matches marked."""
+    text_parts: list[str] = []
+    html_parts: list[str] = []
+    marks: list[tuple[int, int]] = []
+    cursor = start
+    length = 0
+    for _, m_start, m_end in matches:
+        if m_start < cursor or m_end > end:
+            continue
+        plain = _fold(body[cursor:m_start], body[cursor - 1 : cursor])
+        word = body[m_start:m_end]
+        text_parts += [plain, word]
+        html_parts += [html.escape(plain), f"<mark>{html.escape(word)}</mark>"]
+        marks.append((length + len(plain), length + len(plain) + len(word)))
+        length += len(plain) + len(word)
+        cursor = m_end
+    tail = _fold(body[cursor:end], body[cursor - 1 : cursor])
+    text_parts.append(tail)
+    html_parts.append(html.escape(tail))
+    return "".join(text_parts), "".join(html_parts), marks
+
+
+def _fold(text: str, before: str) -> str:
+    """Whitespace as single spaces; a line break after a subhead (no full stop) is `` · ``.
+
+    ``before`` is the character preceding ``text`` in the body.
+    """
+    text = re.sub(r"\s*\n\s*", "\n", text)
+    parts = text.split("\n")
+    out = parts[0]
+    for part in parts[1:]:
+        last = (out or before)[-1:] or "."
+        out += " " + part if last in '.!?"”’:)' else " · " + part
+    return re.sub(r"[ \t]+", " ", out)
