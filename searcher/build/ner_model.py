@@ -18,7 +18,12 @@ from pathlib import Path
 NERGRIT_LABELS = {"PERSON": "PER", "PLACE": "LOC", "ORGANISATION": "ORG"}
 
 #: L1 keeps the model small by dropping weak features; L2 smooths the rest.
-TRAINING_PARAMS = {"c1": 0.05, "c2": 0.05, "max_iterations": 200, "feature.possible_transitions": True}
+TRAINING_PARAMS = {
+    "c1": 0.05,
+    "c2": 0.05,
+    "max_iterations": 200,
+    "feature.possible_transitions": True,
+}
 
 
 def read_conll(path: Path) -> list[list[tuple[str, str]]]:
