@@ -126,39 +126,50 @@ def word_features(word: str) -> tuple[str, ...]:
     gazetteer = _gazetteer()
     for label in gazetteer.get(lower, ()):
         feats.append("gaz=" + label)
+    share = _capitalised().get(lower)
+    feats.append("cap=" + ("unseen" if share is None else str(min(4, int(share * 5)))))
     return tuple(feats)
 
 
-def _neighbour_features(word: str, offset: str) -> list[str]:
+@lru_cache(maxsize=200_000)
+def _neighbour_features(word: str) -> tuple[tuple[str, ...], tuple[str, ...], str, str]:
+    """What a word tells its neighbours: features seen from the next word (``-1:``),
+    from the previous word (``+1:``), and its two-away forms. Cached per word."""
     lower = word.lower()
-    feats = [offset + "w=" + lower]
+    share = _capitalised().get(lower)
+    base = ["w=" + lower, "cap=" + ("u" if share is None else str(int(share * 2.99)))]
     if word[:1].isupper():
-        feats.append(offset + "title")
+        base.append("title")
     if lower in TITLES:
-        feats.append(offset + "honorific")
-    for label in _gazetteer().get(lower, ()):
-        feats.append(offset + "gaz=" + label)
-    return feats
+        base.append("honorific")
+    base.extend("gaz=" + label for label in _gazetteer().get(lower, ()))
+    return (
+        tuple("-1:" + f for f in base),
+        tuple("+1:" + f for f in base),
+        "-2:w=" + lower,
+        "+2:w=" + lower,
+    )
 
 
 def sentence_features(words: list[str]) -> list[list[str]]:
     """CRF features for each word of one sentence."""
-    out = []
     n = len(words)
+    around = [_neighbour_features(word) for word in words]
+    out = []
     for i, word in enumerate(words):
         feats = list(word_features(word))
         if i == 0:
             feats.append("BOS")
         else:
-            feats.extend(_neighbour_features(words[i - 1], "-1:"))
+            feats += around[i - 1][0]
             if i > 1:
-                feats.append("-2:w=" + words[i - 2].lower())
+                feats.append(around[i - 2][2])
         if i == n - 1:
             feats.append("EOS")
         else:
-            feats.extend(_neighbour_features(words[i + 1], "+1:"))
+            feats += around[i + 1][1]
             if i < n - 2:
-                feats.append("+2:w=" + words[i + 2].lower())
+                feats.append(around[i + 2][3])
         out.append(feats)
     return out
 
@@ -173,6 +184,18 @@ def _gazetteer() -> dict[str, tuple[str, ...]]:
     for line in path.read_text("utf-8").splitlines():
         word, _, labels = line.partition("\t")
         table[word] = tuple(labels.split(","))
+    return table
+
+
+@lru_cache(maxsize=1)
+def _capitalised() -> dict[str, float]:
+    """How often news writes each word capitalised mid-sentence (``data/capitalised.tsv``)."""
+    path = resources.files("searcher").joinpath("data/capitalised.tsv")
+    table: dict[str, float] = {}
+    for line in path.read_text("utf-8").splitlines():
+        if line and not line.startswith("#"):
+            word, _, share = line.partition("\t")
+            table[word] = float(share)
     return table
 
 
@@ -194,6 +217,11 @@ def _tagger():
     return tagger
 
 
+def _is_abbreviation(word: str) -> bool:
+    """``St.``, ``Dr.``, ``Jl.``, ``H.``: a short capitalised word before a full stop."""
+    return len(word) <= 3 and word[:1].isupper() and word.isalpha() and word.upper() != word
+
+
 def tokenize(text: str) -> list[list[tuple[str, int, int]]]:
     """Sentences of ``(word, start, end)``: split at ., !, ? and line ends."""
     sentences: list[list[tuple[str, int, int]]] = []
@@ -206,7 +234,8 @@ def tokenize(text: str) -> list[list[tuple[str, int, int]]]:
             current = []
         current.append((word, match.start(), match.end()))
         last_end = match.end()
-        if word in _SENTENCE_END or len(current) >= MAX_SENTENCE_TOKENS:
+        abbreviation = word == "." and len(current) > 1 and _is_abbreviation(current[-2][0])
+        if (word in _SENTENCE_END and not abbreviation) or len(current) >= MAX_SENTENCE_TOKENS:
             sentences.append(current)
             current = []
     if current:
@@ -221,37 +250,73 @@ def tag_words(words: list[str]) -> list[str]:
     return list(_tagger().tag(sentence_features(words)))
 
 
+def _spans(labels: list[str]) -> list[tuple[int, int, str]]:
+    """``(first, last + 1, label)`` token ranges of the IOB2 labels of one sentence."""
+    spans = []
+    first, label = None, None
+    for i, tag in enumerate([*labels, "O"]):
+        if tag.startswith("I-") and label == tag[2:]:
+            continue
+        if label is not None:
+            spans.append((first, i, label))
+        first, label = (i, tag[2:]) if tag != "O" else (None, None)
+    return spans
+
+
+def _is_place(word: str) -> bool:
+    return "LOC" in _gazetteer().get(word.lower(), ())
+
+
+def _capitalised_word(word: str) -> bool:
+    """True when the word's first letter or digit is a capital or a digit."""
+    first = next((ch for ch in word if ch.isalnum()), "")
+    return first.isupper() or first.isdigit()
+
+
+def _tidy(words: list[str], first: int, end: int, label: str) -> list[tuple[int, int, str]]:
+    """Rules that fix what the tagger gets wrong in news style.
+
+    - Honorifics and lowercase words at the start of a span are not part of the name
+      (``Presiden Joko Widodo`` -> ``Joko Widodo``; ``jalan tol Trans Jawa``).
+    - After an honorific, a place word opens a person's name with its country:
+      ``Presiden Rusia Vladimir Putin`` -> ``Rusia`` (LOC), ``Vladimir Putin`` (PER).
+    """
+    titled = first > 0 and words[first - 1].lower().rstrip(".") in TITLES
+    while end > first and not any(ch.isalnum() for ch in words[end - 1]):
+        end -= 1  # a closing bracket or quote the span took in
+    while first < end - 1 and (
+        words[first].lower().rstrip(".") in TITLES or not _capitalised_word(words[first])
+    ):
+        titled = titled or words[first].lower().rstrip(".") in TITLES
+        first += 1
+    if first >= end or not _capitalised_word(words[first]):
+        return []
+    if titled and end - first >= 2 and _is_place(words[first]):
+        split = first + 1
+        while split < end and _is_place(words[split]):
+            split += 1
+        if split < end:
+            return [(first, split, "LOC"), (split, end, "PER")]
+    return [(first, end, label)]
+
+
+def entity_spans(words: list[str]) -> list[tuple[int, int, str]]:
+    """``(first, last + 1, label)`` word ranges of the entities in one sentence."""
+    return [
+        tidy
+        for first, end, label in _spans(tag_words(words))
+        for tidy in _tidy(words, first, end, label)
+    ]
+
+
 def extract(text: str) -> list[Entity]:
     """People, places and organisations mentioned in ``text``, in order."""
     entities: list[Entity] = []
     for sentence in tokenize(text):
-        labels = tag_words([w for w, _, _ in sentence])
-        start = end = None
-        label = None
-        for (_, s, e), tag in zip(sentence, labels, strict=True):
-            if tag.startswith("I-") and label == tag[2:]:
-                end = e
-                continue
-            if label is not None:
-                entities.append(Entity(text[start:end], label, start, end))
-            label, start, end = (tag[2:], s, e) if tag != "O" else (None, None, None)
-        if label is not None:
-            entities.append(Entity(text[start:end], label, start, end))
-    return [_strip_title(e, text) for e in entities if _strip_title(e, text)]
-
-
-def _strip_title(entity: Entity, text: str) -> Entity | None:
-    """Drops honorifics a person's span may have taken in (``Presiden Joko Widodo``)."""
-    if entity.label != "PER":
-        return entity
-    words = entity.text.split(" ")
-    drop = 0
-    while drop < len(words) - 1 and words[drop].lower().rstrip(".") in TITLES:
-        drop += 1
-    if not drop:
-        return entity
-    start = entity.start + len(" ".join(words[:drop])) + 1
-    return Entity(text[start : entity.end], entity.label, start, entity.end)
+        for a, b, label in entity_spans([w for w, _, _ in sentence]):
+            start, stop = sentence[a][1], sentence[b - 1][2]
+            entities.append(Entity(text[start:stop], label, start, stop))
+    return entities
 
 
 def article_entities(text: str) -> dict[str, list[str]]:
@@ -273,7 +338,11 @@ def article_entities(text: str) -> dict[str, list[str]]:
 
 
 def _resolve(mention: Entity, full_names: list[str]) -> str:
-    if " " in mention.text:
+    """A person's surname or given name alone stands for the full name seen earlier.
+
+    Only people: ``Jawa`` is not short for ``Jawa Tengah``.
+    """
+    if " " in mention.text or mention.label != "PER":
         return mention.text
     for name in full_names:
         if mention.text in name.split(" "):

@@ -96,9 +96,39 @@ def _already_protected() -> frozenset[str]:
     return protected_names()
 
 
+#: Words seen at least this often mid-sentence go into the capitalisation table.
+MIN_SEEN = 3
+
+
+def capitalisation_table(data: Path) -> dict[str, float]:
+    """Share of mid-sentence occurrences written capitalised, per lowercased word.
+
+    The entity tagger uses it: a word news nearly always capitalises is a name even
+    when it opens a sentence, and a capitalised word news usually writes in lower
+    case is a sentence-initial common word.
+    """
+    capitalised: Counter = Counter()
+    lowercase: Counter = Counter()
+    _kumparan(data, capitalised, lowercase, Counter())
+    _indosum(data, capitalised, lowercase)
+    table = {}
+    for word in set(capitalised) | set(lowercase):
+        seen = capitalised[word] + lowercase[word]
+        if seen >= MIN_SEEN and word.isalpha() and capitalised[word]:
+            table[word] = capitalised[word] / seen
+    return table
+
+
 def main(argv: list[str]) -> None:
     data = Path(argv[0] if argv else "../shared/data")
-    out = Path(__file__).resolve().parent.parent / "data" / "names.txt"
+    out_dir = Path(__file__).resolve().parent.parent / "data"
+    table = capitalisation_table(data)
+    with open(out_dir / "capitalised.tsv", "w", encoding="utf-8") as handle:
+        handle.write("# word<TAB>share of mid-sentence uses capitalised (kumparan, IndoSum)\n")
+        for word in sorted(table):
+            handle.write(f"{word}\t{table[word]:.2f}\n")
+    print(f"wrote {len(table)} words to {out_dir / 'capitalised.tsv'}")
+    out = out_dir / "names.txt"
     out.write_text("", "utf-8")  # build from scratch: an empty lexicon protects nothing
     from searcher.analysis import protected_names
 
