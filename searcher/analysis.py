@@ -263,6 +263,35 @@ def indonesian_analyzer() -> Analyzer:
     )
 
 
+class NameWordsFilter(Filter):
+    """Adds each word of a multi-word name after the name itself.
+
+    ``Vladimir Putin`` is indexed as ``vladimir putin``, ``vladimir`` and ``putin``, so
+    ``person:"Vladimir Putin"`` matches the full name and ``person:putin`` any name
+    with that word.
+    """
+
+    def __call__(self, tokens: Iterator[Token]) -> Iterator[Token]:
+        for t in tokens:
+            name = " ".join(t.text.split())
+            if not name:
+                continue
+            t.text = name
+            yield t
+            words = name.split(" ")
+            if len(words) > 1:
+                for word in words:
+                    t.text = word
+                    yield t
+
+
+def names_analyzer() -> Analyzer:
+    """For the entity fields: comma-separated names, lowercased, plus their words."""
+    return (
+        RegexTokenizer(r"[^,]+") | LowercaseFilter() | CharsetFilter(accent_map) | NameWordsFilter()
+    )
+
+
 _ANALYZER = None
 
 

@@ -29,8 +29,8 @@ from searcher.query import ParsedQuery, parse
 from searcher.schema import ENTITY_FIELDS
 from searcher.snippets import headline_prefix, make_snippet
 
-#: How many of the best matches feed the entity facets.
-FACET_DOCS = 1000
+#: Names shown per label in the facets of a result list.
+FACET_SIZE = 10
 
 
 @dataclass
@@ -111,6 +111,23 @@ def _names(stored: dict) -> dict[str, list[str]]:
         label: [n for n in (stored.get(name) or "").split(",") if n]
         for label, name in ENTITY_FIELDS.items()
     }
+
+
+def _count_entities(searcher, docnums, size: int | None) -> dict[str, list[tuple[str, int]]]:
+    """Articles per entity name among ``docnums``, most first, per label."""
+    column = searcher.reader().column_reader("facets")
+    counts: Counter = Counter()
+    for docnum in docnums:
+        value = column[docnum]
+        if value:
+            counts.update(value.decode("utf-8").split("\n"))
+    by_label: dict[str, list[tuple[str, int]]] = {}
+    for key, n in counts.most_common():
+        label, _, name = key.partition("\t")
+        names = by_label.setdefault(label, [])
+        if size is None or len(names) < size:
+            names.append((name, n))
+    return by_label
 
 
 class Archive:
@@ -239,15 +256,21 @@ class Archive:
         )
 
     def _facets(self, searcher, results) -> dict[str, list[tuple[str, int]]]:
-        """Entity counts over the best ``FACET_DOCS`` matches."""
-        counts = {label: Counter() for label in ENTITY_FIELDS}
-        for n, docnum in enumerate(results.docs()):
-            if n >= FACET_DOCS:
-                break
-            names = _names(searcher.stored_fields(docnum))
-            for label, values in names.items():
-                counts[label].update(values)
-        return {label: c.most_common(10) for label, c in counts.items() if c}
+        """The most frequent entities among all matches, per label, with article counts."""
+        return _count_entities(searcher, results.docs(), FACET_SIZE)
+
+    def top_entities(self, label: str | None = None, limit: int = 20) -> list[tuple[str, str, int]]:
+        """The entities named by the most articles: ``(name, label, articles)``."""
+        searcher = self._searcher()
+        counts = _count_entities(searcher, searcher.reader().all_doc_ids(), None)
+        rows = [
+            (name, lab, n)
+            for lab, names in counts.items()
+            if label in (None, lab)
+            for name, n in names
+        ]
+        rows.sort(key=lambda row: (-row[2], row[0]))
+        return rows[:limit]
 
     def article(self, article_id: str) -> Article | None:
         """The stored article with this id, or None."""

@@ -53,6 +53,7 @@ def main() -> None:
     search "Taliban Tajikistan"          ranked articles with snippets
     search index ARCHIVE...              build or update the index
     search stats                         what the index holds
+    search entities --type PER           the most mentioned people
     """
 
 
@@ -194,7 +195,7 @@ def query_command(words, index_dir, limit, page, facets, as_json) -> None:
     archive = Archive(index_dir)
     try:
         _ensure_index(archive, index_dir)
-        results = archive.search(" ".join(words), limit=limit, page=page)
+        results = archive.search(" ".join(words), limit=limit, page=page, facets=facets or as_json)
     except IndexError_ as err:
         _fail(str(err))
     if as_json:
@@ -202,8 +203,37 @@ def query_command(words, index_dir, limit, page, facets, as_json) -> None:
         return
     _print_results(results, color=sys.stdout.isatty())
     if facets:
+        titles = {"PER": "people", "LOC": "places", "ORG": "organisations"}
         for label, names in results.facets.items():
-            click.echo(f"{label}: " + ", ".join(f"{name} ({count})" for name, count in names))
+            listed = ", ".join(f"{name} ({count})" for name, count in names)
+            click.echo(f"{titles.get(label, label)}: {listed}")
+
+
+@main.command("entities")
+@index_option
+@click.option(
+    "--type",
+    "label",
+    type=click.Choice(["PER", "LOC", "ORG"], case_sensitive=False),
+    help="Only people (PER), places (LOC) or organisations (ORG).",
+)
+@click.option("--limit", type=click.IntRange(1, 1000), default=20, show_default=True)
+@click.option("--json", "as_json", is_flag=True)
+def entities_command(index_dir, label, limit, as_json) -> None:
+    """The entities named by the most articles."""
+    try:
+        rows = Archive(index_dir).top_entities(label.upper() if label else None, limit)
+    except IndexError_ as err:
+        _fail(str(err))
+    if as_json:
+        click.echo(
+            json.dumps(
+                [{"name": n, "label": lab, "articles": c} for n, lab, c in rows], ensure_ascii=False
+            )
+        )
+        return
+    for name, lab, count in rows:
+        click.echo(f"{count:>7,}  {lab:<4} {name}")
 
 
 @main.command("stats")

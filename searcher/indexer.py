@@ -86,12 +86,15 @@ def to_document(article: Article, names: dict[str, list[str]], digest: str) -> d
     if article.date:
         doc["date"] = article.date
     every = []
+    lines = []
     for label, field_name in ENTITY_FIELDS.items():
-        clean = [name.replace(",", " ") for name in names.get(label, [])]
+        clean = [" ".join(name.replace(",", " ").split()) for name in names.get(label, [])]
         doc[field_name] = ",".join(clean)
         every.extend(clean)
+        lines.extend(f"{label}\t{name}" for name in clean)
     doc["entity"] = ",".join(every)
     doc["entities"] = " ; ".join(every)
+    doc["facets"] = "\n".join(lines).encode("utf-8")
     return doc
 
 

@@ -24,7 +24,7 @@ from datetime import datetime
 from whoosh import query as q
 
 from searcher import settings
-from searcher.analysis import analyze
+from searcher.analysis import analyze, names_analyzer
 from searcher.schema import SEARCH_FIELDS
 
 FIELD_ALIASES = {
@@ -41,6 +41,7 @@ TEXT_FIELDS = {"headline", "kicker", "body"}
 NAME_FIELDS = {"entity", "person", "place", "org"}
 MAX_QUERY_CHARS = 500
 
+_NAMES = names_analyzer()
 _TOKEN = re.compile(r'(-?)(?:(\w+):)?("([^"]*)"?|\S+)')
 
 
@@ -72,7 +73,11 @@ def _word_query(terms: list[str]) -> q.Query:
 
 
 def _field_query(name: str, value: str, quoted: bool) -> tuple[q.Query | None, list[str]]:
-    if name in NAME_FIELDS or name == "source":
+    if name in NAME_FIELDS:
+        # the first token of the names analyzer is the whole name, folded as indexed
+        key = next((t.text for t in _NAMES(value.replace(",", " "))), "")
+        return (q.Term(name, key) if key else None), []
+    if name == "source":
         key = " ".join(value.lower().replace(",", " ").split())
         return (q.Term(name, key) if key else None), []
     terms = analyze(value)

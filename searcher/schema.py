@@ -7,24 +7,25 @@ whenever fields or analysis change, so an old index is rebuilt instead of misrea
 
 from __future__ import annotations
 
-from whoosh.fields import DATETIME, ID, KEYWORD, STORED, TEXT, Schema
+from whoosh.fields import COLUMN, DATETIME, ID, KEYWORD, STORED, TEXT, Schema
 
-from searcher.analysis import indonesian_analyzer
+from searcher.analysis import indonesian_analyzer, names_analyzer
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 #: Fields a query word is looked up in, each weighted by ``settings.FIELD_BOOSTS``.
 SEARCH_FIELDS = ("headline", "kicker", "body", "entities")
-#: Entity label -> keyword field holding that label's names, for filters and facets.
+#: Entity label -> field holding that label's names (comma-separated), for filters.
 ENTITY_FIELDS = {"PER": "person", "LOC": "place", "ORG": "org"}
 
 
 def build_schema() -> Schema:
     """A fresh schema; one analyzer object is shared by the text fields."""
     analyzer = indonesian_analyzer()
+    name_analyzer = names_analyzer()
 
-    def names() -> KEYWORD:
-        return KEYWORD(stored=True, lowercase=True, commas=True, scorable=False)
+    def names() -> TEXT:
+        return TEXT(analyzer=name_analyzer, phrase=False, stored=True)
 
     return Schema(
         id=ID(stored=True, unique=True),
@@ -38,6 +39,9 @@ def build_schema() -> Schema:
         person=names(),
         place=names(),
         org=names(),
+        # "LABEL<TAB>Name" lines per article: read per match for facets, much faster
+        # than unpickling stored fields.
+        facets=COLUMN(),
         date=DATETIME(stored=True, sortable=True),
         date_text=STORED,
         source=KEYWORD(stored=True, lowercase=True, commas=True),
