@@ -35,6 +35,14 @@ class Problem:
     #: ``skipped``: the article was not indexed; ``warning``: it was (say, date kept as text).
     kind: str = "skipped"
 
+    @classmethod
+    def about(cls, article_path: str, message: str, kind: str = "skipped") -> Problem:
+        """A problem with the article at ``file`` or ``file:line`` (``Article.path``)."""
+        where, _, line = article_path.rpartition(":")
+        if where and line.isdigit():
+            return cls(where, message, int(line), kind)
+        return cls(article_path, message, None, kind)
+
     def __str__(self) -> str:
         where = f"{self.path}:{self.line}" if self.line else self.path
         return f"{where}: {self.message}"

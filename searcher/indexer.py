@@ -9,6 +9,7 @@ loses at most the batch in flight, and the next run picks up where it stopped.
 from __future__ import annotations
 
 import hashlib
+import os
 import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
@@ -102,7 +103,7 @@ def find_entities(article: Article) -> dict[str, list[str]]:
     """Entity names of one article, per label (headline and body together)."""
     from searcher.entities import article_entities
 
-    return article_entities(f"{article.headline}.\n{article.body}")
+    return article_entities(f"{article.headline}.\n{article.body[: settings.MAX_ENTITY_CHARS]}")
 
 
 def _existing_checksums(ix) -> dict[str, str]:
@@ -185,22 +186,24 @@ def _articles(items: Iterable[Article | Problem], report: IndexReport) -> Iterat
                 report.warnings += 1
             continue
         if item.id in first_seen:
-            where, _, line = item.path.rpartition(":") if ":" in item.path else (item.path, "", "")
-            problem = Problem(
-                where,
-                f"duplicate id {item.id!r} (first in {first_seen[item.id]}); skipped",
-                int(line) if line.isdigit() else None,
-            )
-            report.problems.append(problem)
+            message = f"duplicate id {item.id!r} (first in {first_seen[item.id]}); skipped"
+            report.problems.append(Problem.about(item.path, message))
             report.skipped += 1
             continue
         first_seen[item.id] = item.path
         yield item
 
 
+def commit_batch() -> int:
+    """Articles per commit: ``settings.COMMIT_BATCH`` unless the environment says otherwise."""
+    value = os.environ.get(settings.COMMIT_BATCH_ENV_VAR, "")
+    return int(value) if value.isdigit() and int(value) > 0 else settings.COMMIT_BATCH
+
+
 def _write(ix, items, existing, annotate, report, progress, began) -> None:
     writer = None
     in_batch = 0
+    batch = commit_batch()
     try:
         for article in _articles(items, report):
             digest = checksum(article)
@@ -208,9 +211,16 @@ def _write(ix, items, existing, annotate, report, progress, began) -> None:
             if old == digest:
                 report.unchanged += 1
                 continue
+            try:
+                doc = to_document(article, annotate(article), digest)
+            except Exception as err:  # one bad article never stops the rest
+                report.problems.append(
+                    Problem.about(article.path, f"could not analyse ({err}); skipped")
+                )
+                report.skipped += 1
+                continue
             if writer is None:
                 writer = ix.writer()
-            doc = to_document(article, annotate(article), digest)
             if old is None:
                 writer.add_document(**doc)
                 report.added += 1
@@ -219,7 +229,7 @@ def _write(ix, items, existing, annotate, report, progress, began) -> None:
                 report.updated += 1
             existing[article.id] = digest
             in_batch += 1
-            if in_batch >= settings.COMMIT_BATCH:
+            if in_batch >= batch:
                 writer.commit()
                 writer, in_batch = None, 0
             if progress:

@@ -21,6 +21,15 @@ SNIPPET_CHARS = 200
 #: Articles per index commit. A killed run loses at most this many articles' work;
 #: larger batches index faster (fewer segments to merge).
 COMMIT_BATCH = 1000
+#: Environment variable that overrides ``COMMIT_BATCH`` (tests use small batches).
+COMMIT_BATCH_ENV_VAR = "SEARCHER_COMMIT_BATCH"
+
+#: Longest body indexed, in characters (about 150,000 words: far beyond any news
+#: article). A longer "article" is a dump or a broken file; its start is indexed.
+MAX_BODY_CHARS = 1_000_000
+#: Entities are looked for in this much of an article's start; names that matter
+#: appear early, and tagging is the costliest step of indexing.
+MAX_ENTITY_CHARS = 100_000
 
 #: Default index folder, overridden by ``--index`` or ``$SEARCHER_INDEX``.
 DEFAULT_INDEX_DIR = "index"

@@ -7,7 +7,6 @@ file or line becomes one ``Problem`` naming the file (and line) and reading goes
 from __future__ import annotations
 
 import csv
-import gzip
 import io
 import json
 import os
@@ -16,6 +15,7 @@ import zlib
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
+from searcher import settings
 from searcher.article import Article, Problem
 from searcher.dates import parse_date
 from searcher.pages import clean_page, clean_paragraphs
@@ -96,14 +96,35 @@ def _decode(data: bytes, where: str) -> tuple[str | None, Problem | None]:
     raise AssertionError("latin-1 decodes any bytes")
 
 
+def _gunzip(raw: bytes) -> tuple[bytes, str | None]:
+    """Decompress every gzip member of ``raw``; on damage, what came before it and why."""
+    out: list[bytes] = []
+    while raw:
+        inflater = zlib.decompressobj(16 + zlib.MAX_WBITS)
+        try:
+            out.append(inflater.decompress(raw))
+        except zlib.error as err:
+            return b"".join(out), str(err)
+        if not inflater.eof:
+            return b"".join(out), "the file ends before the end of its gzip stream"
+        raw = inflater.unused_data
+    return b"".join(out), None
+
+
+def _read_gzip(path: Path, where: str) -> tuple[bytes | None, Problem | None]:
+    """A gzip file's bytes; of a truncated or damaged one, what came before the damage."""
+    data, damage = _gunzip(path.read_bytes())
+    if damage is None:
+        return data, None
+    if not data:
+        return None, Problem(where, f"corrupt or truncated gzip ({damage}); skipped")
+    note = f"corrupt or truncated gzip ({damage}); read its first {len(data):,} bytes"
+    return data, Problem(where, note, kind="warning")
+
+
 def _read_bytes(path: Path, gz: bool, where: str) -> tuple[bytes | None, Problem | None]:
     try:
-        if gz:
-            with gzip.open(path, "rb") as handle:
-                return handle.read(), None
-        return path.read_bytes(), None
-    except (EOFError, gzip.BadGzipFile, zlib.error) as err:
-        return None, Problem(where, f"corrupt or truncated gzip ({err}); skipped")
+        return _read_gzip(path, where) if gz else (path.read_bytes(), None)
     except FileNotFoundError:
         return None, Problem(where, "file vanished while reading; skipped")
     except OSError as err:
@@ -145,6 +166,7 @@ def read_file(path: Path, root: Path) -> Iterator[ReadItem]:
     data, problem = _read_bytes(path, gz, where)
     if problem:
         yield problem
+    if data is None:
         return
     if not data.strip():
         yield Problem(where, "empty file; skipped")
@@ -155,11 +177,21 @@ def read_file(path: Path, root: Path) -> Iterator[ReadItem]:
     if text is None:
         return
     if suffix in PAGE_SUFFIXES:
-        yield from _page_articles(text, where)
+        items = _page_articles(text, where)
     elif suffix in JSONL_SUFFIXES:
-        yield from _jsonl_articles(text, where)
+        items = _jsonl_articles(text, where)
     else:
-        yield from _csv_articles(text, where, delimiter="\t" if suffix == ".tsv" else ",")
+        items = _csv_articles(text, where, delimiter="\t" if suffix == ".tsv" else ",")
+    for item in items:
+        if isinstance(item, Article) and len(item.body) > settings.MAX_BODY_CHARS:
+            size = len(item.body)
+            item.body = item.body[: settings.MAX_BODY_CHARS]
+            message = (
+                f"article body is {size / 1e6:.1f} million characters; only the first "
+                f"{settings.MAX_BODY_CHARS:,} are indexed"
+            )
+            yield Problem.about(item.path, message, "warning")
+        yield item
 
 
 def _page_articles(text: str, where: str) -> Iterator[ReadItem]:
@@ -197,7 +229,11 @@ def _pick(record: dict, name: str) -> object:
 
 
 def _as_text(value: object, name: str) -> tuple[str, str | None]:
-    """A field's value as text, with a note when it had the wrong type."""
+    """A field's value as text, with a note when it had the wrong type.
+
+    Numbers are fine as ids and as text, but a number is no date; lists of strings
+    (paragraphs) are joined; anything else is ignored with a note.
+    """
     if value is None:
         return "", None
     if isinstance(value, str):
@@ -205,24 +241,29 @@ def _as_text(value: object, name: str) -> tuple[str, str | None]:
     if isinstance(value, list) and all(isinstance(v, str) for v in value):
         return "\n".join(value), None
     if isinstance(value, (int, float)) and not isinstance(value, bool):
-        return str(value), f"{name} is a number, not text"
+        if name == "date":
+            return "", f"date is a number ({value}), not a date; ignored"
+        return str(value), None
     return "", f"{name} has the wrong type ({type(value).__name__}); ignored"
 
 
 def _record_article(record: dict, where: str, line: int) -> Iterator[ReadItem]:
     fields: dict[str, str] = {}
+    notes: list[str] = []
     for name in FIELD_ALIASES:
         value, note = _as_text(_pick(record, name), name)
-        if note and name in ("body",) and not value:
+        if note and name == "body":
             yield Problem(where, f"{note}; skipped", line)
             return
         if note:
-            yield Problem(where, note, line, "warning")
+            notes.append(note)
         fields[name] = value.strip()
     paragraphs = clean_paragraphs(fields["body"])
     if not paragraphs:
         yield Problem(where, "article has no body; skipped", line)
         return
+    for note in notes:
+        yield Problem(where, note, line, "warning")
     body = "\n\n".join(paragraphs)
     headline = " ".join(fields["headline"].split()) or clean_page(body).headline
     article = Article(

@@ -1,0 +1,75 @@
+"""Killing `search index` part-way: the index opens, holds exactly the articles of the last
+completed commit, and running again completes the archive with no duplicates."""
+
+from __future__ import annotations
+
+import re
+import signal
+import time
+from pathlib import Path
+
+from searcher import Archive
+from tests.conftest import INDOSUM
+from tests.robustness.conftest import BATCH, kill_when, start_indexing
+
+
+def assert_exactly_a_prefix(index_dir: Path, ids: list[str]) -> int:
+    archive = Archive(index_dir)
+    count = archive.stats().articles
+    assert count % BATCH == 0, f"{count} is not a whole number of commits"
+    stored = {fields["id"] for fields in archive._searcher().reader().all_stored_fields()}
+    assert stored == set(ids[:count])
+    if count:
+        assert archive.search("Jakarta").total > 0
+    return count
+
+
+def test_sigkill_at_several_points_loses_at_most_a_batch(archive_order, tmp_path):
+    folder, ids = archive_order
+    index_dir = tmp_path / "ix"
+    seen = []
+    for kill_point in (1, 4 * BATCH, 12 * BATCH):
+        proc = start_indexing(folder, index_dir)
+        kill_when(proc, index_dir, kill_point)
+        seen.append(assert_exactly_a_prefix(index_dir, ids))
+    assert seen == sorted(seen) and seen[-1] < len(ids)
+    # and once more mid-batch, timed rather than at a commit
+    proc = start_indexing(folder, index_dir)
+    time.sleep(1.5)
+    proc.send_signal(signal.SIGKILL)
+    proc.wait()
+    assert_exactly_a_prefix(index_dir, ids)
+
+    finish = start_indexing(folder, index_dir)
+    _, err = finish.communicate(timeout=300)
+    assert finish.returncode == 0, err
+    archive = Archive(index_dir)
+    assert archive.stats().articles == len(ids) == len(set(ids))
+    words = " ".join(archive.article(ids[0]).headline.split()[:5])
+    assert archive.search(f'headline:"{words}"').hits[0].id == ids[0]
+
+
+def test_killed_rebuild_leaves_the_previous_index_answering(archive_order, tmp_path):
+    folder, ids = archive_order
+    index_dir = tmp_path / "ix"
+    small = tmp_path / "kecil"
+    small.mkdir()
+    (small / "a.jsonl").write_text(INDOSUM.read_text("utf-8").split("\n", 1)[0] + "\n", "utf-8")
+    done = start_indexing(small, index_dir)
+    assert done.wait(timeout=120) == 0
+    before = Archive(index_dir).stats().articles
+    proc = start_indexing(folder, index_dir, "--rebuild")
+    time.sleep(3)
+    assert proc.poll() is None
+    proc.send_signal(signal.SIGKILL)
+    proc.wait()
+    archive = Archive(index_dir)
+    assert archive.stats().articles == before == 1
+    assert archive.article(ids[0]) is not None
+    rerun = start_indexing(folder, index_dir, "--rebuild")
+    assert rerun.wait(timeout=300) == 0
+    assert Archive(index_dir).stats().articles == len(ids)
+    leftovers = {
+        m.group(1) for p in index_dir.iterdir() if (m := re.match(r"_?(articles\d+)_", p.name))
+    }
+    assert len(leftovers) == 1, leftovers  # the replaced index's files are gone
