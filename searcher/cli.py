@@ -113,6 +113,13 @@ def index_command(paths, index_dir, rebuild, wait, no_entities, as_json) -> None
         )
     except IndexError_ as err:
         _fail(str(err))
+    except KeyboardInterrupt:
+        click.echo(
+            "\nsearch: interrupted; the index keeps every batch committed so far "
+            "(run the same command again to finish)",
+            err=True,
+        )
+        sys.exit(130)
     if as_json:
         click.echo(
             json.dumps(
