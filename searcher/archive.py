@@ -13,6 +13,7 @@ refreshes it when a writer has committed since.
 from __future__ import annotations
 
 import os
+import re
 import threading
 from collections import Counter
 from collections.abc import Callable, Iterable
@@ -23,6 +24,7 @@ from pathlib import Path
 from whoosh import scoring
 
 from searcher import settings, store
+from searcher.analysis import analyze
 from searcher.article import Article
 from searcher.indexer import IndexReport, Progress, index_paths
 from searcher.query import ParsedQuery, parse
@@ -74,6 +76,8 @@ class Results:
     notes: list[str] = field(default_factory=list)
     #: Most frequent entities among the matches: label -> [(name, count)].
     facets: dict[str, list[tuple[str, int]]] = field(default_factory=dict)
+    #: When nothing matched and a word looks misspelt: the query with it corrected.
+    suggestion: str | None = None
 
     @property
     def pages(self) -> int:
@@ -89,6 +93,7 @@ class Results:
             "fallback": self.fallback,
             "notes": self.notes,
             "facets": {k: [[n, c] for n, c in v] for k, v in self.facets.items()},
+            "suggestion": self.suggestion,
             "hits": [hit.to_json() for hit in self.hits],
         }
 
@@ -111,6 +116,43 @@ def _names(stored: dict) -> dict[str, list[str]]:
         label: [n for n in (stored.get(name) or "").split(",") if n]
         for label, name in ENTITY_FIELDS.items()
     }
+
+
+_PLAIN_WORD = re.compile(r"(?<![\w:\"-])([^\W\d_]{3,})(?![\w:])")
+
+
+def suggest(searcher, query: str) -> str | None:
+    """``query`` with each word the index has never seen replaced by its nearest known word.
+
+    Uses Whoosh's spelling corrector over the body's terms (edit distance up to 2),
+    only on plain words (not field prefixes or quoted phrases).
+    """
+    reader = searcher.reader()
+    corrector = None
+    changed = False
+
+    def fix(match: re.Match) -> str:
+        nonlocal corrector, changed
+        word = match.group(1)
+        terms = analyze(word)
+        if not terms or any(reader.doc_frequency("body", t) for t in terms):
+            return word
+        corrector = corrector or searcher.corrector("body")
+        options = corrector.suggest(word.lower(), limit=1, maxdist=1 if len(word) <= 5 else 2)
+        if not options:
+            return word
+        changed = True
+        best = options[0]
+        if word.isupper():
+            return best.upper()
+        return best.capitalize() if word[:1].isupper() else best
+
+    fixed = _PLAIN_WORD.sub(fix, query) if '"' not in query else query
+    if not changed:
+        return None
+    parsed = parse(fixed)
+    found = searcher.search(parsed.any_words or parsed.all_words, limit=1)
+    return fixed if found.scored_length() else None
 
 
 def _count_entities(searcher, docnums, size: int | None) -> dict[str, list[tuple[str, int]]]:
@@ -216,16 +258,18 @@ class Archive:
         searcher = self._searcher()
         results, fallback = self._run(searcher, parsed, limit, page)
         hits = [self._hit(searcher, hit, parsed) for hit in results]
+        total = len(results.results)
         return Results(
             query=query,
             understood=parsed.understood,
-            total=len(results.results),
+            total=total,
             hits=hits,
             page=page,
             limit=limit,
             fallback=fallback,
             notes=parsed.notes,
             facets=self._facets(searcher, results.results) if facets else {},
+            suggestion=None if total else suggest(searcher, query),
         )
 
     def _run(self, searcher, parsed: ParsedQuery, limit: int, page: int):

@@ -54,6 +54,7 @@ def main() -> None:
     search index ARCHIVE...              build or update the index
     search stats                         what the index holds
     search entities --type PER           the most mentioned people
+    search serve --port 8000             the search page in a browser
     """
 
 
@@ -241,6 +242,25 @@ def entities_command(index_dir, label, limit, as_json) -> None:
         return
     for name, lab, count in rows:
         click.echo(f"{count:>7,}  {lab:<4} {name}")
+
+
+@main.command("serve")
+@index_option
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True)
+@click.option("--threads", type=click.IntRange(1, 64), default=4, show_default=True)
+def serve_command(index_dir, host, port, threads) -> None:
+    """Serve the search page and JSON API (waitress)."""
+    import waitress
+
+    from searcher.web import create_app
+
+    archive = Archive(index_dir)
+    _ensure_index(archive, index_dir)
+    if not archive.exists():
+        _fail(f"no index in {index_dir}; build one with `search index PATH`")
+    click.echo(f"searcher: serving {index_dir} on http://{host}:{port}/", err=True)
+    waitress.serve(create_app(index_dir), host=host, port=port, threads=threads, ident="searcher")
 
 
 @main.command("stats")

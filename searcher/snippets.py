@@ -191,3 +191,19 @@ def _fold(text: str, before: str) -> str:
         last = (out or before)[-1:] or "."
         out += " " + part if last in '.!?"”’:)' else " · " + part
     return re.sub(r"[ \t]+", " ", out)
+
+
+def highlight(text: str, terms: set[str]) -> str:
+    """All of ``text`` as HTML, escaped, with every word whose term is in ``terms`` marked."""
+    parts: list[str] = []
+    cursor = 0
+    if terms:
+        for term, start, end in iter_spans(text):
+            if term in terms:
+                parts += [
+                    html.escape(text[cursor:start]),
+                    f"<mark>{html.escape(text[start:end])}</mark>",
+                ]
+                cursor = end
+    parts.append(html.escape(text[cursor:]))
+    return "".join(parts)

@@ -1,0 +1,97 @@
+"""End to end in headless Chromium (Debian's package), driven by Playwright."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import time
+import urllib.request
+
+import pytest
+
+from tests.test_cli import SEARCH
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+]  # fmt: skip
+
+if not os.path.exists(CHROMIUM):
+    if os.environ.get("CI"):
+        raise RuntimeError("CI needs Debian's chromium for the browser test (tests/run.sh)")
+    pytest.skip("Debian's chromium is not installed", allow_module_level=True)
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.fixture
+def server(web_archive):
+    port = free_port()
+    proc = subprocess.Popen(
+        [SEARCH, "serve", "--index", str(web_archive.path), "--port", str(port)],
+        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+    )  # fmt: skip
+    base = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 30
+    while True:
+        try:
+            with urllib.request.urlopen(f"{base}/healthz", timeout=2) as response:
+                if response.status == 200:
+                    break
+        except OSError:
+            assert proc.poll() is None, proc.stdout.read()
+            assert time.monotonic() < deadline, "search serve did not start"
+            time.sleep(0.2)
+    yield base
+    proc.terminate()
+    proc.wait(timeout=10)
+
+
+def test_search_facet_and_article_in_chromium(server, tmp_path):
+    from playwright.sync_api import expect, sync_playwright
+
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch_persistent_context(
+            user_data_dir=str(tmp_path / "profile"),  # a fresh, empty profile
+            executable_path=CHROMIUM,
+            args=CHROMIUM_ARGS,
+            headless=True,
+            viewport={"width": 1200, "height": 900},
+        )
+        try:
+            page = browser.new_page()
+            page.goto(server + "/")
+            box = page.get_by_role("searchbox", name="Query")
+            box.fill("Taliban Tajikistan")
+            box.press("Enter")
+            first = page.locator("li.hit").first
+            expect(first.locator("h2")).to_have_text(
+                "Putin ingin membangun hubungan dengan Taliban"
+            )
+            marks = first.locator(".snippet mark").all_inner_texts()
+            assert "Taliban" in marks and "Tajikistan" in marks
+            page.screenshot(path=str(tmp_path / "results.png"), full_page=True)
+
+            page.locator("aside.facets").get_by_role("link", name="Vladimir Putin").click()
+            expect(page.locator("a.chip")).to_contain_text("people: Vladimir Putin")
+            expect(page.locator("li.hit").first.locator("h2")).to_have_text(
+                "Putin ingin membangun hubungan dengan Taliban"
+            )
+
+            page.locator("li.hit h2 a").first.click()
+            expect(page.locator("article h1")).to_have_text(
+                "Putin ingin membangun hubungan dengan Taliban"
+            )
+            assert page.locator("article mark").count() >= 2
+            page.screenshot(path=str(tmp_path / "article.png"), full_page=True)
+        finally:
+            browser.close()
+    assert (tmp_path / "results.png").stat().st_size > 10_000
+    assert (tmp_path / "article.png").stat().st_size > 10_000

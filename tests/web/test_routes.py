@@ -1,0 +1,148 @@
+"""Every route and bound of the web app, through Flask's test client."""
+
+from __future__ import annotations
+
+import json
+
+from tests.web.conftest import HOSTILE
+
+SEED_LINK = "/article/berita/000_df906d3edab3d18d.txt"
+
+
+def test_home_shows_a_search_box(client):
+    page = client.get("/")
+    assert page.status_code == 200
+    html = page.get_data(as_text=True)
+    assert '<input type="search" name="q"' in html and "person:" in html
+
+
+def test_results_with_marks_entities_and_facets(client):
+    html = client.get("/?q=Taliban+Tajikistan").get_data(as_text=True)
+    assert "Putin ingin membangun hubungan dengan Taliban" in html
+    assert "<mark>Taliban</mark>" in html and "<mark>Tajikistan</mark>" in html
+    assert "Kunjungan ke Tajikistan" in html  # the kicker
+    assert f'href="{SEED_LINK}?q=Taliban+Tajikistan"' in html
+    assert "<span>Vladimir Putin</span>" in html  # entities of the hit
+    assert 'href="/?q=Taliban+Tajikistan&amp;person=Vladimir+Putin"' in html  # facet link
+    assert "1 article for <strong>taliban AND tajikistan</strong>" in html
+
+
+def test_facet_filter_shows_a_removable_chip(client):
+    html = client.get("/?q=Taliban&person=Vladimir+Putin").get_data(as_text=True)
+    assert 'class="chip" href="/?q=Taliban"' in html
+    assert "people: Vladimir Putin" in html
+    assert "Putin ingin membangun" in html
+
+
+def test_fallback_note_and_did_you_mean(client):
+    html = client.get("/?q=Taliban+qwertyuiop").get_data(as_text=True)
+    assert "showing articles with any of them" in html
+    empty = client.get("/?q=Tajikistn").get_data(as_text=True)
+    assert "No article matches" in empty
+    assert 'Did you mean <a href="/?q=Tajikistan">Tajikistan</a>?' in empty
+
+
+def test_pagination(client):
+    first = client.get("/?q=Jakarta&limit=5").get_data(as_text=True)
+    assert 'rel="next" href="/?q=Jakarta&amp;page=2&amp;limit=5"' in first
+    second = client.get("/?q=Jakarta&limit=5&page=2").get_data(as_text=True)
+    assert 'rel="prev"' in second and 'start="6"' in second
+
+
+def test_article_page_keeps_paragraphs_and_marks_query_words(client):
+    page = client.get(f"{SEED_LINK}?q=pangkalan")
+    assert page.status_code == 200
+    html = page.get_data(as_text=True)
+    assert html.count("<p>") >= 7
+    assert "<mark>pangkalan</mark> militer" in html
+    assert "<h1>Putin ingin membangun hubungan dengan Taliban</h1>" in html
+
+
+def test_api_matches_cli_json(client, web_archive):
+    data = client.get("/api/search?q=Taliban+Tajikistan&limit=3").get_json()
+    expected = web_archive.search("Taliban Tajikistan", limit=3).to_json()
+    assert data == json.loads(json.dumps(expected))
+    assert data["hits"][0]["headline"] == "Putin ingin membangun hubungan dengan Taliban"
+
+
+def test_healthz(client, web_archive):
+    data = client.get("/healthz").get_json()
+    assert data == {"status": "ok", "articles": web_archive.stats().articles}
+
+
+def test_everything_is_escaped(client):
+    results = client.get("/?q=Banjir+Kampung+Pulo").get_data(as_text=True)
+    article = client.get(f"/article/{HOSTILE['id']}?q=banjir").get_data(as_text=True)
+    api = client.get("/api/search?q=Kampung+Pulo")
+    for html in (results, article):
+        assert "<script>alert" not in html
+        assert "<img src=x" not in html
+        assert "&lt;script&gt;alert(" in html
+        assert (
+            "&#34;&gt;&lt;img src=x onerror=alert" in html
+            or "&quot;&gt;&lt;img src=x onerror=alert" in html
+        )
+        assert "{{ 7*7 }}" in html and "49" not in html.split("{{ 7*7 }}")[0][-20:]
+        assert "&lt;b&gt;uji&lt;/b&gt;" in html
+    assert "<mark>Banjir</mark>" in article
+    # the API returns the text as data (JSON, never HTML); only snippet_html is markup
+    assert api.mimetype == "application/json"
+    hostile = next(h for h in api.get_json()["hits"] if h["id"] == HOSTILE["id"])
+    assert hostile["headline"] == " ".join(HOSTILE["title"].split())
+    assert "<script>" not in hostile["snippet_html"] and "&lt;script&gt;" in hostile["snippet_html"]
+    query_echo = client.get("/?q=<script>alert(1)</script>").get_data(as_text=True)
+    assert "<script>alert(1)</script>" not in query_echo
+
+
+def test_bounds_give_friendly_400s(client):
+    for url in (
+        "/?q=banjir&page=0",
+        "/?q=banjir&page=abc",
+        "/?q=banjir&page=99999",
+        "/?q=banjir&limit=51",
+        "/?q=banjir&limit=-1",
+        "/?q=" + "a" * 501,
+        "/api/search?q=banjir&limit=1000",
+    ):
+        response = client.get(url)
+        assert response.status_code == 400, url
+        body = response.get_data(as_text=True)
+        assert "Traceback" not in body
+    assert "page must be between 1 and 1000" in client.get("/?q=x&page=0").get_data(as_text=True)
+    assert client.get("/api/search?q=x&page=nol").get_json() == {
+        "error": "page must be a whole number, not 'nol'"
+    }
+
+
+def test_unknown_article_is_a_404_page(client):
+    response = client.get("/article/tidak-ada")
+    assert response.status_code == 404
+    assert "No article or page lives at this address." in response.get_data(as_text=True)
+
+
+def test_no_stack_traces_on_errors(client, monkeypatch, web_archive):
+    def explode(*args, **kwargs):
+        raise RuntimeError("secret internal detail")
+
+    monkeypatch.setattr(type(web_archive), "search", explode)
+    response = client.get("/?q=banjir")
+    assert response.status_code == 500
+    body = response.get_data(as_text=True)
+    assert "secret internal detail" not in body and "Traceback" not in body
+
+
+def test_picks_up_a_new_commit_without_restart(tmp_path):
+    from searcher import Archive
+    from searcher.web import create_app
+    from tests.conftest import ROOT
+
+    archive = Archive(tmp_path / "ix")
+    archive.index([ROOT / "seeds"], entities=False)
+    client = create_app(tmp_path / "ix").test_client()
+    assert "Putin" in client.get("/?q=Taliban").get_data(as_text=True)
+    assert "No article matches" in client.get("/?q=Kampung+Pulo").get_data(as_text=True)
+    folder = tmp_path / "baru"
+    folder.mkdir()
+    (folder / "a.jsonl").write_text(json.dumps(HOSTILE) + "\n", "utf-8")
+    archive.index([folder], entities=False)
+    assert "No article matches" not in client.get("/?q=Kampung+Pulo").get_data(as_text=True)
