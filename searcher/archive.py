@@ -21,9 +21,7 @@ from dataclasses import asdict, dataclass, field
 from datetime import datetime
 from pathlib import Path
 
-from whoosh import scoring
-
-from searcher import settings, store
+from searcher import ranking, settings, store
 from searcher.analysis import analyze
 from searcher.article import Article
 from searcher.indexer import IndexReport, Progress, index_paths
@@ -195,6 +193,7 @@ class Archive:
         rebuild: bool = False,
         wait: float = 0.0,
         entities: bool = True,
+        procs: int = 1,
         progress: Progress | None = None,
         on_wait: Callable[[], None] | None = None,
     ) -> IndexReport:
@@ -205,6 +204,7 @@ class Archive:
             rebuild=rebuild,
             wait=wait,
             entities=entities,
+            procs=procs,
             progress=progress,
             on_wait=on_wait,
         )
@@ -232,8 +232,7 @@ class Archive:
         if searcher is None or getattr(local, "ix", None) is not ix:
             if searcher is not None:
                 searcher.close()
-            weighting = scoring.BM25F(B=settings.BM25_B, K1=settings.BM25_K1)
-            searcher = ix.searcher(weighting=weighting)
+            searcher = ix.searcher(weighting=ranking.weighting())
             local.searcher, local.ix = searcher, ix
         elif not searcher.up_to_date():
             # A fresh searcher, not ``searcher.refresh()``: refresh reuses segment
@@ -250,12 +249,20 @@ class Archive:
         limit: int = settings.DEFAULT_LIMIT,
         page: int = 1,
         facets: bool = True,
+        match: str = "all",
     ) -> Results:
-        """Ranked articles for ``query`` (see ``searcher.query`` for the syntax)."""
+        """Ranked articles for ``query`` (see ``searcher.query`` for the syntax).
+
+        ``match="all"`` (the default) wants every word and falls back to any word when
+        no article has them all; ``match="any"`` ranks articles with any of the words,
+        which suits long queries such as a question or a headline.
+        """
         limit = max(1, min(int(limit), settings.MAX_LIMIT))
         page = max(1, int(page))
         parsed = parse(query)
         searcher = self._searcher()
+        if match == "any" and parsed.any_words is not None:
+            parsed.all_words, parsed.any_words = parsed.any_words, None
         results, fallback = self._run(searcher, parsed, limit, page)
         hits = [self._hit(searcher, hit, parsed) for hit in results]
         total = len(results.results)
@@ -285,11 +292,11 @@ class Archive:
     def _hit(self, searcher, hit, parsed: ParsedQuery) -> Hit:
         stored = hit.fields()
         body = stored.get("body", "")
-        headline = stored.get("headline", "")
+        headline = stored.get("headline") or stored.get("lead_headline", "")
         snippet = make_snippet(body, parsed.terms, skip=headline_prefix(body, headline))
         return Hit(
             id=stored["id"],
-            headline=stored.get("headline", ""),
+            headline=headline,
             kicker=stored.get("kicker", ""),
             score=float(hit.score or 0.0),
             date=stored.get("date"),
@@ -328,7 +335,8 @@ class Archive:
         names = _names(stored)
         return Article(
             id=stored["id"],
-            headline=stored.get("headline", ""),
+            headline=stored.get("headline") or stored.get("lead_headline", ""),
+            headline_from_lead=not stored.get("headline"),
             body=stored.get("body", ""),
             kicker=stored.get("kicker", ""),
             date=stored.get("date"),

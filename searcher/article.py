@@ -21,6 +21,9 @@ class Article:
     url: str = ""
     #: Where the article came from, relative to the archive root (``file`` or ``file:line``).
     path: str = ""
+    #: True when the archive had no headline and the lead's first sentence stands in:
+    #: shown as the headline, but not indexed as one (it would count the lead twice).
+    headline_from_lead: bool = False
     #: Filled at index time by the entity extractor: ``(text, label)`` pairs.
     entities: list[tuple[str, str]] = field(default_factory=list)
 

@@ -9,10 +9,14 @@ loses at most the batch in flight, and the next run picks up where it stopped.
 from __future__ import annotations
 
 import hashlib
+import multiprocessing
 import os
+import sys
 import time
 from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
+from itertools import islice
 from pathlib import Path
 
 from searcher import settings, store
@@ -62,6 +66,7 @@ def checksum(article: Article) -> str:
     """Fingerprint of everything the index stores about an article."""
     parts = [
         article.headline,
+        str(article.headline_from_lead),
         article.kicker,
         article.body,
         article.source,
@@ -75,7 +80,8 @@ def to_document(article: Article, names: dict[str, list[str]], digest: str) -> d
     """The Whoosh document for an article and its entity names (label -> names)."""
     doc = {
         "id": article.id,
-        "headline": article.headline,
+        "headline": "" if article.headline_from_lead else article.headline,
+        "lead_headline": article.headline if article.headline_from_lead else "",
         "kicker": article.kicker,
         "body": article.body,
         "source": article.source.replace(",", " "),
@@ -121,16 +127,21 @@ def index_paths(
     rebuild: bool = False,
     wait: float = 0.0,
     entities: bool = True,
+    procs: int = 1,
     progress: Progress | None = None,
     on_wait: Callable[[], None] | None = None,
 ) -> IndexReport:
-    """Index every article under ``paths`` into ``index_dir``."""
+    """Index every article under ``paths`` into ``index_dir``.
+
+    ``procs`` > 1 tags entities in that many worker processes beside the writer.
+    """
     return index_items(
         index_dir,
         read_archive(paths),
         rebuild=rebuild,
         wait=wait,
         entities=entities,
+        procs=procs,
         progress=progress,
         on_wait=on_wait,
     )
@@ -143,6 +154,7 @@ def index_items(
     rebuild: bool = False,
     wait: float = 0.0,
     entities: bool = True,
+    procs: int = 1,
     progress: Progress | None = None,
     on_wait: Callable[[], None] | None = None,
 ) -> IndexReport:
@@ -164,8 +176,7 @@ def index_items(
                 # is visible (and kept) even if the run is killed later.
                 store.make_current(index_dir, pending_name, None)
                 meta, pending_name = store.read_meta(index_dir), None
-        annotate = find_entities if entities else (lambda article: {})
-        _write(ix, items, existing, annotate, report, progress, began)
+        _write(ix, items, existing, entities, procs, report, progress, began)
         if pending_name:
             store.make_current(index_dir, pending_name, meta)
         else:
@@ -200,41 +211,100 @@ def commit_batch() -> int:
     return int(value) if value.isdigit() and int(value) > 0 else settings.COMMIT_BATCH
 
 
-def _write(ix, items, existing, annotate, report, progress, began) -> None:
+@dataclass
+class _Prepared:
+    """An article turned into a Whoosh document (or the error that stopped it)."""
+
+    article_id: str
+    path: str
+    digest: str
+    is_new: bool
+    doc: dict | None = None
+    error: str = ""
+
+
+def _prepare(job: tuple[Article, str, bool, bool]) -> _Prepared:
+    """Entities and the document for one article; runs in a worker process when procs > 1."""
+    article, digest, is_new, entities = job
+    prepared = _Prepared(article.id, article.path, digest, is_new)
+    try:
+        names = find_entities(article) if entities else {}
+        prepared.doc = to_document(article, names, digest)
+    except Exception as err:  # one bad article never stops the rest
+        prepared.error = f"could not analyse ({type(err).__name__}: {err}); skipped"
+    return prepared
+
+
+def _jobs(items, existing, entities, report) -> Iterator[tuple[Article, str, bool, bool]]:
+    for article in _articles(items, report):
+        digest = checksum(article)
+        old = existing.get(article.id)
+        if old == digest:
+            report.unchanged += 1
+            continue
+        existing[article.id] = digest
+        yield article, digest, old is None, entities
+
+
+@contextmanager
+def _prepared_stream(jobs: Iterator, procs: int):
+    """Prepared documents in archive order, from ``procs`` worker processes when > 1.
+
+    Entity tagging is the costliest step and needs nothing from the index, so it runs
+    beside the (single) Whoosh writer.
+    """
+    if procs <= 1:
+        yield map(_prepare, jobs)
+        return
+    context = multiprocessing.get_context("fork" if sys.platform != "win32" else "spawn")
+    with context.Pool(procs) as pool:
+        yield _double_buffered(pool, jobs)
+
+
+#: Articles handed to the workers at a time: bounds memory, keeps the workers busy.
+_SLICE = 256
+
+
+def _double_buffered(pool, jobs: Iterator) -> Iterator[_Prepared]:
+    """Workers prepare the next slice while the writer takes in the current one.
+
+    Jobs are drawn in this (the main) thread, so the report's counters are only
+    touched here.
+    """
+    pending = pool.map_async(_prepare, list(islice(jobs, _SLICE)), chunksize=8)
+    while pending is not None:
+        current = pending.get()
+        following = list(islice(jobs, _SLICE))
+        pending = pool.map_async(_prepare, following, chunksize=8) if following else None
+        yield from current
+
+
+def _write(ix, items, existing, entities, procs, report, progress, began) -> None:
     writer = None
     in_batch = 0
     batch = commit_batch()
     try:
-        for article in _articles(items, report):
-            digest = checksum(article)
-            old = existing.get(article.id)
-            if old == digest:
-                report.unchanged += 1
-                continue
-            try:
-                doc = to_document(article, annotate(article), digest)
-            except Exception as err:  # one bad article never stops the rest
-                report.problems.append(
-                    Problem.about(article.path, f"could not analyse ({err}); skipped")
-                )
-                report.skipped += 1
-                continue
-            if writer is None:
-                writer = ix.writer()
-            if old is None:
-                writer.add_document(**doc)
-                report.added += 1
-            else:
-                writer.update_document(**doc)
-                report.updated += 1
-            existing[article.id] = digest
-            in_batch += 1
-            if in_batch >= batch:
-                writer.commit()
-                writer, in_batch = None, 0
-            if progress:
-                report.seconds = time.perf_counter() - began
-                progress(report)
+        with _prepared_stream(_jobs(items, existing, entities, report), procs) as stream:
+            for prepared in stream:
+                if prepared.doc is None:
+                    report.problems.append(Problem.about(prepared.path, prepared.error))
+                    report.skipped += 1
+                    continue
+                if writer is None:
+                    writer = ix.writer()
+                if prepared.is_new:
+                    writer.add_document(**prepared.doc)
+                    report.added += 1
+                else:
+                    writer.update_document(**prepared.doc)
+                    report.updated += 1
+                in_batch += 1
+                if in_batch >= batch:
+                    writer.commit()
+                    writer, in_batch = None, 0
+                if progress:
+                    report.seconds = time.perf_counter() - began
+                    progress(report)
         if writer is not None:
             writer.commit()
             writer = None

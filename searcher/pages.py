@@ -60,6 +60,7 @@ class CleanPage:
     date_text: str = ""
     url: str = ""
     paragraphs: list[str] = field(default_factory=list)
+    headline_from_lead: bool = False
 
 
 def normalise_lines(text: str) -> list[str]:
@@ -141,6 +142,7 @@ def clean_page(text: str) -> CleanPage:
 
     body_lines = [line for block in blocks[lead:] for line in block]
     kicker = ""
+    from_lead = not header
     if header:
         title_block = header[-1]
         headline = title_block[-1]
@@ -165,4 +167,5 @@ def clean_page(text: str) -> CleanPage:
         date_text=date_text,
         url=url,
         paragraphs=paragraphs,
+        headline_from_lead=from_lead,
     )

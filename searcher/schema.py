@@ -11,7 +11,7 @@ from whoosh.fields import COLUMN, DATETIME, ID, KEYWORD, STORED, TEXT, Schema
 
 from searcher.analysis import indonesian_analyzer, names_analyzer
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 
 #: Fields a query word is looked up in, each weighted by ``settings.FIELD_BOOSTS``.
 SEARCH_FIELDS = ("headline", "kicker", "body", "entities")
@@ -30,6 +30,8 @@ def build_schema() -> Schema:
     return Schema(
         id=ID(stored=True, unique=True),
         headline=TEXT(analyzer=analyzer, stored=True),
+        # shown as the headline when the archive has none (the lead's first sentence)
+        lead_headline=STORED,
         kicker=TEXT(analyzer=analyzer, stored=True),
         body=TEXT(analyzer=analyzer, stored=True),
         # Entity names analysed like text, so a query word that names the article's

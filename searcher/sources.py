@@ -202,6 +202,7 @@ def _page_articles(text: str, where: str) -> Iterator[ReadItem]:
     article = Article(
         id=where,
         headline=page.headline,
+        headline_from_lead=page.headline_from_lead,
         kicker=page.kicker,
         body=page.body,
         url=page.url,
@@ -265,10 +266,11 @@ def _record_article(record: dict, where: str, line: int) -> Iterator[ReadItem]:
     for note in notes:
         yield Problem(where, note, line, "warning")
     body = "\n\n".join(paragraphs)
-    headline = " ".join(fields["headline"].split()) or clean_page(body).headline
+    headline = " ".join(fields["headline"].split())
     article = Article(
         id=fields["id"] or f"{where}:{line}",
-        headline=headline,
+        headline=headline or clean_page(body).headline,
+        headline_from_lead=not headline,
         kicker=fields["kicker"],
         body=body,
         source=fields["source"],
