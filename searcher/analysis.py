@@ -301,9 +301,21 @@ def analyze(text: str) -> list[str]:
 
 
 def iter_spans(text: str) -> Iterator[tuple[str, int, int]]:
-    """``(term, start, end)`` for each indexed word of ``text``, lazily: what snippets mark."""
-    for t in _shared_analyzer()(text, chars=True):
-        yield t.text, t.startchar, t.endchar
+    """``(term, start, end)`` for each indexed word of ``text``, lazily: what snippets mark.
+
+    Same terms as the analyzer (it runs on each distinct word once, then a cache
+    answers), several times faster on the bodies that every search hit needs.
+    """
+    for match in WORD_RE.finditer(text):
+        offset = match.start()
+        for term, start, end in _word_spans(match.group()):
+            yield term, offset + start, offset + end
+
+
+@lru_cache(maxsize=300_000)
+def _word_spans(word: str) -> tuple[tuple[str, int, int], ...]:
+    """The terms one token yields, with offsets inside the token."""
+    return tuple((t.text, t.startchar, t.endchar) for t in _shared_analyzer()(word, chars=True))
 
 
 def _shared_analyzer() -> Analyzer:

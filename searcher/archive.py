@@ -194,6 +194,7 @@ class Archive:
         wait: float = 0.0,
         entities: bool = True,
         procs: int = 1,
+        optimize: bool = False,
         progress: Progress | None = None,
         on_wait: Callable[[], None] | None = None,
     ) -> IndexReport:
@@ -205,6 +206,7 @@ class Archive:
             wait=wait,
             entities=entities,
             procs=procs,
+            optimize=optimize,
             progress=progress,
             on_wait=on_wait,
         )

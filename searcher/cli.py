@@ -96,8 +96,20 @@ def _print_report(report: IndexReport) -> None:
     help="Seconds to wait for another writer to finish.",
 )
 @click.option("--no-entities", is_flag=True, help="Skip entity extraction (faster).")
+@click.option(
+    "--procs",
+    type=click.IntRange(1, 64),
+    default=2,
+    show_default=True,
+    help="Processes for entity tagging beside the index writer.",
+)
+@click.option(
+    "--optimize",
+    is_flag=True,
+    help="Merge the index into one segment at the end (slower indexing, faster search).",
+)
 @click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")
-def index_command(paths, index_dir, rebuild, wait, no_entities, as_json) -> None:
+def index_command(paths, index_dir, rebuild, wait, no_entities, procs, optimize, as_json) -> None:
     """Index the articles in PATHS (files or folders, recursively)."""
     for path in paths:
         if not path.exists():
@@ -109,6 +121,8 @@ def index_command(paths, index_dir, rebuild, wait, no_entities, as_json) -> None
             rebuild=rebuild,
             wait=wait,
             entities=not no_entities,
+            procs=procs,
+            optimize=optimize,
             progress=None if as_json else _progress_printer(),
             on_wait=lambda: click.echo(f"waiting for another writer on {index_dir} …", err=True),
         )

@@ -128,12 +128,15 @@ def index_paths(
     wait: float = 0.0,
     entities: bool = True,
     procs: int = 1,
+    optimize: bool = False,
     progress: Progress | None = None,
     on_wait: Callable[[], None] | None = None,
 ) -> IndexReport:
     """Index every article under ``paths`` into ``index_dir``.
 
     ``procs`` > 1 tags entities in that many worker processes beside the writer.
+    ``optimize`` merges the index into one segment at the end: it costs about as much
+    again as indexing, and makes searches over a large archive markedly faster.
     """
     return index_items(
         index_dir,
@@ -142,6 +145,7 @@ def index_paths(
         wait=wait,
         entities=entities,
         procs=procs,
+        optimize=optimize,
         progress=progress,
         on_wait=on_wait,
     )
@@ -155,6 +159,7 @@ def index_items(
     wait: float = 0.0,
     entities: bool = True,
     procs: int = 1,
+    optimize: bool = False,
     progress: Progress | None = None,
     on_wait: Callable[[], None] | None = None,
 ) -> IndexReport:
@@ -177,6 +182,8 @@ def index_items(
                 store.make_current(index_dir, pending_name, None)
                 meta, pending_name = store.read_meta(index_dir), None
         _write(ix, items, existing, entities, procs, report, progress, began)
+        if optimize:
+            ix.optimize()
         if pending_name:
             store.make_current(index_dir, pending_name, meta)
         else:
@@ -284,7 +291,8 @@ def _write(ix, items, existing, entities, procs, report, progress, began) -> Non
     in_batch = 0
     batch = commit_batch()
     try:
-        with _prepared_stream(_jobs(items, existing, entities, report), procs) as stream:
+        workers = procs if entities else 1  # without entities there is nothing to share out
+        with _prepared_stream(_jobs(items, existing, entities, report), workers) as stream:
             for prepared in stream:
                 if prepared.doc is None:
                     report.problems.append(Problem.about(prepared.path, prepared.error))

