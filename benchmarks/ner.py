@@ -13,20 +13,7 @@ import time
 from pathlib import Path
 
 from searcher.build.ner_model import read_conll
-from searcher.entities import LABELS, entity_spans
-
-
-def spans(tags: list[str]) -> set[tuple[int, int, str]]:
-    """(start, end, label) of each entity in a sequence of IOB2 tags."""
-    found = set()
-    start = label = None
-    for i, tag in enumerate([*tags, "O"]):
-        if tag.startswith("I-") and label == tag[2:]:
-            continue
-        if label is not None:
-            found.add((start, i, label))
-        start, label = (i, tag[2:]) if tag != "O" else (None, None)
-    return found
+from searcher.entities import LABELS, entity_spans, iob_spans
 
 
 def main(path: str) -> None:
@@ -36,7 +23,7 @@ def main(path: str) -> None:
     began = time.perf_counter()
     for n, sentence in enumerate(sentences):
         words = [w for w, _ in sentence]
-        gold |= {(n, *s) for s in spans([t for _, t in sentence])}
+        gold |= {(n, *s) for s in iob_spans([t for _, t in sentence])}
         pred |= {(n, *s) for s in entity_spans(words)}
     seconds = time.perf_counter() - began
     tokens = sum(len(s) for s in sentences)

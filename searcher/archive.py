@@ -24,7 +24,7 @@ from pathlib import Path
 from searcher import ranking, settings, store
 from searcher.analysis import analyze
 from searcher.article import Article
-from searcher.indexer import IndexReport, Progress, index_paths
+from searcher.indexer import IndexOptions, IndexReport, Progress, index_paths
 from searcher.query import ParsedQuery, parse
 from searcher.schema import ENTITY_FIELDS
 from searcher.snippets import headline_prefix, make_snippet
@@ -198,18 +198,16 @@ class Archive:
         progress: Progress | None = None,
         on_wait: Callable[[], None] | None = None,
     ) -> IndexReport:
-        """Add or update every article under ``paths``; see ``indexer.index_paths``."""
-        return index_paths(
-            self.path,
-            paths,
-            rebuild=rebuild,
-            wait=wait,
-            entities=entities,
-            procs=procs,
-            optimize=optimize,
-            progress=progress,
-            on_wait=on_wait,
-        )
+        """Add or update every article under ``paths`` (files or folders, recursively).
+
+        ``rebuild`` starts over (the old index answers until the new one is done);
+        ``wait`` is how long to wait for another writer; ``entities`` tags names;
+        ``procs`` > 1 tags them in worker processes; ``optimize`` merges the index into
+        one segment at the end (slower indexing, faster search); ``progress`` is called
+        after each article, ``on_wait`` once if another writer holds the lock.
+        """
+        options = IndexOptions(rebuild, wait, entities, procs, optimize, progress, on_wait)
+        return index_paths(self.path, paths, options)
 
     # Reading -----------------------------------------------------------------
 

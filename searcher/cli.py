@@ -176,7 +176,8 @@ def _print_results(results: Results, color: bool) -> None:
         click.echo(f"No articles match {results.understood}.")
         return
     last = first + len(results.hits) - 1
-    click.echo(f"{results.total} articles match {results.understood}; showing {first}-{last}.\n")
+    count = "1 article matches" if results.total == 1 else f"{results.total:,} articles match"
+    click.echo(f"{count} {results.understood}; showing {first}-{last}.\n")
     for n, hit in enumerate(results.hits, start=first):
         title = click.style(hit.headline, bold=True) if color else hit.headline
         click.echo(f"{n}. {title}")

@@ -250,7 +250,7 @@ def tag_words(words: list[str]) -> list[str]:
     return list(_tagger().tag(sentence_features(words)))
 
 
-def _spans(labels: list[str]) -> list[tuple[int, int, str]]:
+def iob_spans(labels: list[str]) -> list[tuple[int, int, str]]:
     """``(first, last + 1, label)`` token ranges of the IOB2 labels of one sentence."""
     spans = []
     first, label = None, None
@@ -304,7 +304,7 @@ def entity_spans(words: list[str]) -> list[tuple[int, int, str]]:
     """``(first, last + 1, label)`` word ranges of the entities in one sentence."""
     return [
         tidy
-        for first, end, label in _spans(tag_words(words))
+        for first, end, label in iob_spans(tag_words(words))
         for tidy in _tidy(words, first, end, label)
     ]
 

@@ -120,56 +120,41 @@ def _existing_checksums(ix) -> dict[str, str]:
         }
 
 
-def index_paths(
-    index_dir: str | Path,
-    paths: Iterable[str | Path],
-    *,
-    rebuild: bool = False,
-    wait: float = 0.0,
-    entities: bool = True,
-    procs: int = 1,
-    optimize: bool = False,
-    progress: Progress | None = None,
-    on_wait: Callable[[], None] | None = None,
-) -> IndexReport:
-    """Index every article under ``paths`` into ``index_dir``.
+@dataclass
+class IndexOptions:
+    """How one indexing run behaves; see ``Archive.index`` for each option."""
 
-    ``procs`` > 1 tags entities in that many worker processes beside the writer.
-    ``optimize`` merges the index into one segment at the end: it costs about as much
-    again as indexing, and makes searches over a large archive markedly faster.
-    """
-    return index_items(
-        index_dir,
-        read_archive(paths),
-        rebuild=rebuild,
-        wait=wait,
-        entities=entities,
-        procs=procs,
-        optimize=optimize,
-        progress=progress,
-        on_wait=on_wait,
-    )
+    rebuild: bool = False
+    wait: float = 0.0
+    entities: bool = True
+    #: > 1: tag entities in that many worker processes beside the writer.
+    procs: int = 1
+    #: Merge into one segment at the end: about as long again as indexing, faster search.
+    optimize: bool = False
+    progress: Progress | None = None
+    on_wait: Callable[[], None] | None = None
+
+
+def index_paths(
+    index_dir: str | Path, paths: Iterable[str | Path], options: IndexOptions | None = None
+) -> IndexReport:
+    """Index every article under ``paths`` into ``index_dir``."""
+    return index_items(index_dir, read_archive(paths), options)
 
 
 def index_items(
     index_dir: str | Path,
     items: Iterable[Article | Problem],
-    *,
-    rebuild: bool = False,
-    wait: float = 0.0,
-    entities: bool = True,
-    procs: int = 1,
-    optimize: bool = False,
-    progress: Progress | None = None,
-    on_wait: Callable[[], None] | None = None,
+    options: IndexOptions | None = None,
 ) -> IndexReport:
     """Index already-read articles (and count the problems met reading them)."""
+    opts = options or IndexOptions()
     index_dir = Path(index_dir)
     report = IndexReport()
     began = time.perf_counter()
-    with store.write_lock(index_dir, wait, on_wait):
+    with store.write_lock(index_dir, opts.wait, opts.on_wait):
         meta = store.read_meta(index_dir)
-        if meta is not None and not rebuild:
+        if meta is not None and not opts.rebuild:
             ix, meta = store.open_current(index_dir)
             existing = _existing_checksums(ix)
             pending_name = None
@@ -181,8 +166,8 @@ def index_items(
                 # is visible (and kept) even if the run is killed later.
                 store.make_current(index_dir, pending_name, None)
                 meta, pending_name = store.read_meta(index_dir), None
-        _write(ix, items, existing, entities, procs, report, progress, began)
-        if optimize:
+        _write(ix, items, existing, opts, report, began)
+        if opts.optimize:
             ix.optimize()
         if pending_name:
             store.make_current(index_dir, pending_name, meta)
@@ -286,13 +271,14 @@ def _double_buffered(pool, jobs: Iterator) -> Iterator[_Prepared]:
         yield from current
 
 
-def _write(ix, items, existing, entities, procs, report, progress, began) -> None:
+def _write(ix, items, existing, opts: IndexOptions, report, began) -> None:
     writer = None
     in_batch = 0
     batch = commit_batch()
     try:
-        workers = procs if entities else 1  # without entities there is nothing to share out
-        with _prepared_stream(_jobs(items, existing, entities, report), workers) as stream:
+        workers = opts.procs if opts.entities else 1  # without entities nothing to share out
+        jobs = _jobs(items, existing, opts.entities, report)
+        with _prepared_stream(jobs, workers) as stream:
             for prepared in stream:
                 if prepared.doc is None:
                     report.problems.append(Problem.about(prepared.path, prepared.error))
@@ -310,9 +296,9 @@ def _write(ix, items, existing, entities, procs, report, progress, began) -> Non
                 if in_batch >= batch:
                     writer.commit()
                     writer, in_batch = None, 0
-                if progress:
+                if opts.progress:
                     report.seconds = time.perf_counter() - began
-                    progress(report)
+                    opts.progress(report)
         if writer is not None:
             writer.commit()
             writer = None

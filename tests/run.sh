@@ -17,7 +17,8 @@ fi
 PYTHON=${PYTHON:-python3}
 [ -x .venv/bin/python ] || "$PYTHON" -m venv .venv
 .venv/bin/python -m pip install -q --upgrade pip >/dev/null
-.venv/bin/python -m pip install -q -e '.[test]'
+.venv/bin/python -m pip install -q -e '.[test,bench]'
+[ "${SETUP_ONLY:-0}" = 1 ] && exit 0
 
 echo "== ruff"
 .venv/bin/ruff check .

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from searcher import Archive
-from searcher.indexer import index_items
+from searcher.indexer import IndexOptions, index_items
 from searcher.sources import read_archive
 from tests.conftest import SEED, indosum_records
 
@@ -134,7 +134,7 @@ def test_path_vanishing_mid_run_is_reported_and_the_rest_indexed(tmp_path):
         items.append(item)
         if len(items) == 1:
             (root / "2.jsonl").unlink()  # disappears after the walk listed it
-    report = index_items(tmp_path / "ix", items, entities=False)
+    report = index_items(tmp_path / "ix", items, IndexOptions(entities=False))
     assert [str(p) for p in report.problems] == [
         "arsip/2.jsonl: file vanished while reading; skipped"
     ]
