@@ -37,12 +37,24 @@ def percentile(values: list[float], share: float) -> float:
     return ordered[min(len(ordered) - 1, round(share * (len(ordered) - 1)))]
 
 
+def _own_peak_kb() -> int:
+    """This process's peak resident memory in kB.
+
+    ``ru_maxrss`` survives ``exec``, so a spawned child would report the suite's own
+    peak; the kernel's ``VmHWM`` belongs to this process image alone.
+    """
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1])
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+
+
 def _build_child(name: str, folder: str, source: str, procs: int, options: dict, out) -> None:
     engine = engines.make(name, Path(folder), **options)
     began = time.perf_counter()
     engine.build(Path(source), procs=procs)
     seconds = time.perf_counter() - began
-    own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    own = _own_peak_kb()
     children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
     out.put(
         {
