@@ -20,8 +20,8 @@ SEARCH = shutil.which("search", path=str(Path(sys.executable).parent)) or shutil
 
 def run(*args: str, cwd: Path = ROOT, env: dict | None = None) -> subprocess.CompletedProcess:
     assert SEARCH, "the `search` entry point is not installed (pip install -e .)"
-    full_env = {**os.environ, **(env or {})}
-    full_env.pop("SEARCHER_INDEX", None)
+    full_env = {k: v for k, v in os.environ.items() if k != "SEARCHER_INDEX"}
+    full_env.update(env or {})
     return subprocess.run(
         [SEARCH, *args], cwd=cwd, env=full_env, capture_output=True, text=True, timeout=120
     )
@@ -76,21 +76,9 @@ def test_json_output(project_copy, small_archive):
 
 def test_index_env_var_and_stats(project_copy):
     env = {"SEARCHER_INDEX": str(project_copy / "elsewhere")}
-    built = subprocess.run(
-        [SEARCH, "index", "seeds"],
-        cwd=project_copy,
-        capture_output=True,
-        text=True,
-        env={**os.environ, **env},
-    )
+    built = run("index", "seeds", cwd=project_copy, env=env)
     assert built.returncode == 0, built.stderr
-    stats = subprocess.run(
-        [SEARCH, "stats", "--json"],
-        cwd=project_copy,
-        capture_output=True,
-        text=True,
-        env={**os.environ, **env},
-    )
+    stats = run("stats", "--json", cwd=project_copy, env=env)
     data = json.loads(stats.stdout)
     assert data["articles"] == 1 and data["schema_version"] >= 1 and data["terms"] > 100
 
