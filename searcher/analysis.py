@@ -105,17 +105,13 @@ CONTENT_WORDS = frozenset(
 )
 
 
-def _protect_names_lexicon() -> frozenset[str]:
+@lru_cache(maxsize=1)
+def protected_names() -> frozenset[str]:
+    """Lowercased words that are never stemmed (see the module docstring)."""
     text = resources.files("searcher").joinpath("data/names.txt").read_text("utf-8")
     return frozenset(
         line.strip() for line in text.splitlines() if line.strip() and not line.startswith("#")
     )
-
-
-@lru_cache(maxsize=1)
-def protected_names() -> frozenset[str]:
-    """Lowercased words that are never stemmed (see the module docstring)."""
-    return _protect_names_lexicon()
 
 
 @lru_cache(maxsize=1)
@@ -199,13 +195,6 @@ class IndonesianStemFilter(Filter):
 
     def __hash__(self) -> int:
         return hash(IndonesianStemFilter)
-
-    def stem(self, word: str) -> str:
-        cached = self._cache.get(word)
-        if cached is None:
-            cached = stem_word(word)
-            self._cache[word] = cached
-        return cached
 
     def __call__(self, tokens: Iterator[Token]) -> Iterator[Token]:
         cache = self._cache

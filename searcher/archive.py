@@ -116,6 +116,24 @@ def _names(stored: dict) -> dict[str, list[str]]:
     }
 
 
+def _stored_article(stored: dict) -> Article:
+    """The article as the index stored it (a lead-derived headline shown as the headline)."""
+    names = _names(stored)
+    return Article(
+        id=stored["id"],
+        headline=stored.get("headline") or stored.get("lead_headline", ""),
+        headline_from_lead=not stored.get("headline"),
+        body=stored.get("body", ""),
+        kicker=stored.get("kicker", ""),
+        date=stored.get("date"),
+        date_text=stored.get("date_text", ""),
+        source=stored.get("source", ""),
+        url=stored.get("url", ""),
+        path=stored.get("path", ""),
+        entities=[(n, label) for label, ns in names.items() for n in ns],
+    )
+
+
 _PLAIN_WORD = re.compile(r"(?<![\w:\"-])([^\W\d_]{3,})(?![\w:])")
 
 
@@ -221,7 +239,7 @@ class Archive:
             stamp = None
         with self._lock:
             if self._ix is None or stamp != self._meta_stamp:
-                self._ix, self._meta = store.open_current(self.path)
+                self._ix, _ = store.open_current(self.path)
                 self._meta_stamp = stamp
             return self._ix
 
@@ -291,23 +309,23 @@ class Archive:
 
     def _hit(self, searcher, hit, parsed: ParsedQuery) -> Hit:
         stored = hit.fields()
-        body = stored.get("body", "")
-        headline = stored.get("headline") or stored.get("lead_headline", "")
-        snippet = make_snippet(body, parsed.terms, skip=headline_prefix(body, headline))
+        article = _stored_article(stored)
+        skip = headline_prefix(article.body, article.headline)
+        snippet = make_snippet(article.body, parsed.terms, skip=skip)
         return Hit(
-            id=stored["id"],
-            headline=headline,
-            kicker=stored.get("kicker", ""),
+            id=article.id,
+            headline=article.headline,
+            kicker=article.kicker,
             score=float(hit.score or 0.0),
-            date=stored.get("date"),
-            source=stored.get("source", ""),
-            url=stored.get("url", ""),
+            date=article.date,
+            source=article.source,
+            url=article.url,
             entities=_names(stored),
             snippet=snippet.text,
             snippet_html=snippet.html,
             snippet_marks=snippet.marks,
-            path=stored.get("path", ""),
-            date_text=stored.get("date_text", ""),
+            path=article.path,
+            date_text=article.date_text,
         )
 
     def _facets(self, searcher, results) -> dict[str, list[tuple[str, int]]]:
@@ -330,22 +348,7 @@ class Archive:
     def article(self, article_id: str) -> Article | None:
         """The stored article with this id, or None."""
         stored = self._searcher().document(id=article_id)
-        if stored is None:
-            return None
-        names = _names(stored)
-        return Article(
-            id=stored["id"],
-            headline=stored.get("headline") or stored.get("lead_headline", ""),
-            headline_from_lead=not stored.get("headline"),
-            body=stored.get("body", ""),
-            kicker=stored.get("kicker", ""),
-            date=stored.get("date"),
-            date_text=stored.get("date_text", ""),
-            source=stored.get("source", ""),
-            url=stored.get("url", ""),
-            path=stored.get("path", ""),
-            entities=[(n, label) for label, ns in names.items() for n in ns],
-        )
+        return None if stored is None else _stored_article(stored)
 
     def stats(self) -> Stats:
         """Size and freshness of the index."""

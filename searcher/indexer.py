@@ -172,7 +172,7 @@ def index_items(
         if pending_name:
             store.make_current(index_dir, pending_name, meta)
         else:
-            store.touch_meta(index_dir, meta)
+            store.write_meta(index_dir, meta)  # records the time of this update
     report.seconds = time.perf_counter() - began
     return report
 

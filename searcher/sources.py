@@ -160,7 +160,7 @@ def read_file(path: Path, root: Path) -> Iterator[ReadItem]:
     if DOCUMENTATION_FILE.match(path.name):
         yield Problem(where, "documentation, not an article (README/LICENSE); skipped")
         return
-    if suffix not in PAGE_SUFFIXES | JSONL_SUFFIXES | CSV_SUFFIXES:
+    if not is_archive_file(path):
         yield Problem(where, f"not an article file ({path.suffix or 'no suffix'}); skipped")
         return
     data, problem = _read_bytes(path, gz, where)

@@ -107,11 +107,6 @@ def make_current(index_dir: Path, name: str, previous: dict | None) -> None:
                 entry.unlink(missing_ok=True)
 
 
-def touch_meta(index_dir: Path, meta: dict) -> None:
-    """Record that the current index was updated."""
-    write_meta(index_dir, meta)
-
-
 @contextmanager
 def write_lock(index_dir: Path, wait: float = 0.0, on_wait=None):
     """Hold the folder's write lock; wait up to ``wait`` seconds for another writer."""
