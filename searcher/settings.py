@@ -13,6 +13,11 @@ BM25_B = 0.75
 #: Per-field ``B`` where it differs from ``BM25_B``.
 FIELD_B: dict[str, float] = {}
 
+#: Postings kept decoded in memory per open index (about 16 bytes each): enough for
+#: the few hundred words a busy search page sees, bounded so one index cannot grow
+#: without limit. Least recently used words are decoded again when next asked for.
+CACHED_POSTINGS = 8_000_000
+
 #: Hits per page when the caller does not say.
 DEFAULT_LIMIT = 10
 #: Upper bound on hits per page, so one request cannot ask for the whole archive.

@@ -1,0 +1,279 @@
+"""One index generation's posting lists and per-article columns as numpy arrays.
+
+Whoosh stays the index: this module only reads it. Scoring a common word through
+Whoosh's matchers costs a Python call per article per field (a 50,000-article archive
+spent over 100 ms on "pemerintah"); decoded once into arrays, the same word scores in
+well under a millisecond. Arrays are decoded on first use and kept, a bounded number
+of postings in all, for as long as the index generation they came from is current.
+Any thread may use a view; it keeps no open files, the caller passes its own reader.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import OrderedDict
+from dataclasses import dataclass
+from itertools import accumulate
+from pickle import loads
+
+import numpy as np
+from whoosh.codec.whoosh3 import LENGTHS_COLUMN, _lenfield
+from whoosh.reading import TermNotFound
+from whoosh.system import _INT_SIZE
+from whoosh.util.numeric import byte_to_length
+
+from searcher import settings
+
+#: Whoosh stores a field's length per article as one byte; this decodes all 256.
+_BYTE_LENGTHS = np.array([byte_to_length(b) for b in range(256)], dtype=np.float64)
+_EMPTY_DOCS = np.zeros(0, dtype=np.int32)
+_EMPTY_FREQS = np.zeros(0, dtype=np.float64)
+
+
+@dataclass(frozen=True)
+class Postings:
+    """The articles (global docnums, ascending) holding a term, and its frequency in each."""
+
+    docs: np.ndarray
+    freqs: np.ndarray
+    #: Articles holding the term in the whole index, deleted ones included (for idf).
+    doc_frequency: int
+
+    @property
+    def size(self) -> int:
+        return len(self.docs)
+
+
+@dataclass(frozen=True)
+class EntityTable:
+    """Every (article, entity) pair of the index, for counting facets over any match set."""
+
+    docs: np.ndarray
+    keys: np.ndarray
+    #: ``"LABEL\\tName"`` per key id.
+    names: list[str]
+    #: Label -> the key ids of that label's names.
+    by_label: dict[str, np.ndarray]
+
+
+def _leaf_postings(leaf, fieldname: str, text: bytes) -> tuple[np.ndarray, np.ndarray]:
+    """All postings of a term in one segment, decoded a block at a time."""
+    try:
+        matcher = leaf.postings(fieldname, text)
+    except TermNotFound:
+        return _EMPTY_DOCS, _EMPTY_FREQS
+    ids: list = []
+    weights: list = []
+    if hasattr(matcher, "_read_ids") and hasattr(matcher, "_next_block"):
+        # Whoosh 3 codec: whole blocks at once instead of a call per posting.
+        while matcher.is_active():
+            matcher._read_ids()
+            matcher._read_weights()
+            ids.append(np.asarray(matcher._ids, dtype=np.int32))
+            weights.append(np.asarray(matcher._weights, dtype=np.float64))
+            matcher._next_block()
+        if not ids:
+            return _EMPTY_DOCS, _EMPTY_FREQS
+        return np.concatenate(ids), np.concatenate(weights)
+    while matcher.is_active():
+        ids.append(matcher.id())
+        weights.append(matcher.weight())
+        matcher.next()
+    return np.asarray(ids, dtype=np.int32), np.asarray(weights, dtype=np.float64)
+
+
+def _length_codes(leaf, fieldname: str) -> np.ndarray:
+    """One segment's length bytes for a field, read from its lengths column at once."""
+    count = leaf.doc_count_all()
+    per_doc = getattr(leaf, "_perdoc", None)
+    if per_doc is not None and hasattr(per_doc, "has_column"):
+        if not per_doc.has_column(_lenfield(fieldname)):
+            return np.zeros(count, dtype=np.uint8)
+        column = per_doc.column_reader(_lenfield(fieldname), LENGTHS_COLUMN)
+        return np.fromiter(column, dtype=np.uint8, count=count)
+    lengths = (leaf.doc_field_length(d, fieldname, 0) or 0 for d in range(count))
+    return np.searchsorted(_BYTE_LENGTHS, np.fromiter(lengths, dtype=np.float64)).astype(np.uint8)
+
+
+def _leaf_positions(leaf, fieldname: str, text: bytes, wanted: np.ndarray):
+    """``(docs, positions)`` of a term in one segment, only for the sorted ``wanted``
+    docnums: blocks holding none of them are skipped on their header."""
+    try:
+        matcher = leaf.postings(fieldname, text)
+    except TermNotFound:
+        return []
+    if not hasattr(matcher, "_read_values") or not hasattr(matcher, "_maxid"):
+        found = []
+        for doc in wanted:
+            matcher.skip_to(int(doc))
+            if not matcher.is_active():
+                break
+            if matcher.id() == doc:
+                found.append((int(doc), matcher.value_as("positions")))
+        return found
+    found = []
+    previous_max = -1
+    while matcher.is_active():
+        block_max = matcher._maxid
+        low = np.searchsorted(wanted, previous_max, side="right")
+        high = np.searchsorted(wanted, block_max, side="right")
+        if high > low:
+            matcher._read_ids()
+            matcher._read_values()
+            ids = np.asarray(matcher._ids, dtype=np.int64)
+            values = matcher._values
+            for i in np.flatnonzero(np.isin(ids, wanted[low:high])):
+                found.append((int(ids[i]), loads(values[i][_INT_SIZE:])))
+        if high >= len(wanted):
+            break
+        previous_max = block_max
+        matcher._next_block()
+    return found
+
+
+class IndexView:
+    """Arrays for one generation of an index; build one per generation, share it."""
+
+    def __init__(self, reader, key: object) -> None:
+        self.key = key
+        self.size = reader.doc_count_all()
+        self.live = np.ones(self.size, dtype=bool)
+        for leaf, base in reader.leaf_readers():
+            if leaf.has_deletions():
+                count = leaf.doc_count_all()
+                alive = np.fromiter(leaf.all_doc_ids(), dtype=np.int64)
+                self.live[base : base + count] = False
+                self.live[alive + base] = True
+        self.article_count = int(self.live.sum())
+        self._postings: OrderedDict[tuple[str, bytes], Postings] = OrderedDict()
+        self._cached_postings = 0
+        self._memo: OrderedDict[tuple, object] = OrderedDict()
+        self._lengths: dict[str, np.ndarray] = {}
+        self._average_lengths: dict[str, float] = {}
+        self._dates: np.ndarray | None = None
+        self._entities: EntityTable | None = None
+        self._lock = threading.Lock()
+
+    # Postings ----------------------------------------------------------------
+
+    def postings(self, reader, fieldname: str, text: str | bytes) -> Postings:
+        """The term's postings, decoded from the index on first use."""
+        if isinstance(text, str):
+            text = reader.schema[fieldname].to_bytes(text)
+        key = (fieldname, text)
+        with self._lock:
+            found = self._postings.get(key)
+            if found is not None:
+                self._postings.move_to_end(key)
+                return found
+        found = self._decode(reader, fieldname, text)
+        with self._lock:
+            if key not in self._postings:
+                self._postings[key] = found
+                self._cached_postings += found.size
+                while self._cached_postings > settings.CACHED_POSTINGS and len(self._postings) > 1:
+                    _, old = self._postings.popitem(last=False)
+                    self._cached_postings -= old.size
+        return found
+
+    def _decode(self, reader, fieldname: str, text: bytes) -> Postings:
+        docs, freqs = [], []
+        for leaf, base in reader.leaf_readers():
+            leaf_docs, leaf_freqs = _leaf_postings(leaf, fieldname, text)
+            if len(leaf_docs):
+                docs.append(leaf_docs + np.int32(base))
+                freqs.append(leaf_freqs)
+        frequency = reader.doc_frequency(fieldname, text)
+        if not docs:
+            return Postings(_EMPTY_DOCS, _EMPTY_FREQS, frequency)
+        all_docs = np.concatenate(docs) if len(docs) > 1 else docs[0]
+        all_freqs = np.concatenate(freqs) if len(freqs) > 1 else freqs[0]
+        return Postings(all_docs, all_freqs, frequency)
+
+    def positions(self, reader, fieldname: str, text: str, docs: np.ndarray) -> np.ndarray:
+        """``doc << 32 | position`` for each occurrence of the term in ``docs`` (sorted
+        global docnums), for matching phrases; read from the index each time."""
+        btext = reader.schema[fieldname].to_bytes(text)
+        keys: list[int] = []
+        for leaf, base in reader.leaf_readers():
+            local = docs[(docs >= base) & (docs < base + leaf.doc_count_all())] - base
+            if not len(local):
+                continue
+            for doc, deltas in _leaf_positions(leaf, fieldname, btext, local):
+                high = (doc + base) << 32
+                keys.extend(high | p for p in accumulate(deltas))
+        return np.asarray(keys, dtype=np.int64)
+
+    def remembered(self, key: tuple, compute):
+        """A small per-generation memo for results that are costly to find (phrases)."""
+        with self._lock:
+            found = self._memo.get(key)
+            if found is not None:
+                self._memo.move_to_end(key)
+                return found
+        found = compute()
+        with self._lock:
+            self._memo[key] = found
+            while len(self._memo) > 256:
+                self._memo.popitem(last=False)
+        return found
+
+    # Columns -----------------------------------------------------------------
+
+    def lengths(self, reader, fieldname: str) -> np.ndarray:
+        """Each article's length in ``fieldname`` (in words, as Whoosh quantises it)."""
+        found = self._lengths.get(fieldname)
+        if found is None:
+            codes = np.zeros(self.size, dtype=np.uint8)
+            for leaf, base in reader.leaf_readers():
+                codes[base : base + leaf.doc_count_all()] = _length_codes(leaf, fieldname)
+            found = _BYTE_LENGTHS[codes]
+            self._lengths[fieldname] = found
+        return found
+
+    def average_length(self, reader, fieldname: str) -> float:
+        """Mean length of the field over all articles, as Whoosh's BM25F computes it."""
+        found = self._average_lengths.get(fieldname)
+        if found is None:
+            found = (reader.field_length(fieldname) / (self.size or 1)) or 1.0
+            self._average_lengths[fieldname] = found
+        return found
+
+    def dates(self, reader) -> np.ndarray:
+        """Each article's date as Whoosh's sortable integer (0 where it has none)."""
+        if self._dates is None:
+            column = reader.column_reader("date", translate=False)
+            # an article without a date holds the column's "missing" value, 2**64 - 1
+            values = np.fromiter(column, dtype=np.uint64, count=self.size)
+            values[values == np.iinfo(np.uint64).max] = 0
+            self._dates = values.astype(np.int64)
+        return self._dates
+
+    def entities(self, reader) -> EntityTable:
+        """Every article's entities from the ``facets`` column, read once."""
+        if self._entities is None:
+            column = reader.column_reader("facets")
+            ids: dict[str, int] = {}
+            docs: list[int] = []
+            keys: list[int] = []
+            for docnum, value in enumerate(column):
+                if not value:
+                    continue
+                for name in value.decode("utf-8").split("\n"):
+                    docs.append(docnum)
+                    keys.append(ids.setdefault(name, len(ids)))
+            names = list(ids)
+            by_label: dict[str, list[int]] = {}
+            for key, name in enumerate(names):
+                by_label.setdefault(name.partition("\t")[0], []).append(key)
+            self._entities = EntityTable(
+                np.asarray(docs, dtype=np.int32),
+                np.asarray(keys, dtype=np.int32),
+                names,
+                {label: np.asarray(k, dtype=np.int32) for label, k in by_label.items()},
+            )
+        return self._entities
+
+    @property
+    def entities_loaded(self) -> bool:
+        return self._entities is not None
