@@ -289,6 +289,70 @@ def analyze(text: str) -> list[str]:
     return [t.text for t in _shared_analyzer()(text)]
 
 
+def find_spans(text: str, terms: set[str], start: int = 0) -> Iterator[tuple[str, int, int]]:
+    """``(term, start, end)`` for the words of ``text`` whose terms are in ``terms``.
+
+    What ``iter_spans`` yields, filtered, but found by a regular expression of the
+    distinct words that carry the terms, so the scan of a long body runs in C
+    instead of a Python step per word.
+    """
+    carriers = [w for w in set(WORD_RE.findall(text, start)) if not terms.isdisjoint(word_terms(w))]
+    if not carriers:
+        return
+    carriers.sort(key=len, reverse=True)
+    pattern = re.compile("|".join(map(re.escape, carriers)))
+    for match in pattern.finditer(text, start):
+        offset = match.start()
+        if not _is_token(text, offset, match.end()):
+            continue  # part of a longer word, e.g. "anak" in "beranak"
+        for term, begin, end in _word_spans(match.group()):
+            if term in terms:
+                yield term, offset + begin, offset + end
+
+
+def _is_token(text: str, start: int, end: int) -> bool:
+    """Whether tokenizing ``text`` yields exactly ``text[start:end]`` as a word."""
+    left = start
+    while left and _WORDISH.match(text, left - 1):
+        left -= 1  # back to a character no word contains: tokens start after it
+    for token in WORD_RE.finditer(text, left):
+        if token.start() >= start:
+            return token.start() == start and token.end() == end
+        if token.end() > start:
+            return False
+    return False
+
+
+def term_positions(text: str) -> dict[str, list[int]]:
+    """Each index term of ``text`` with its word positions: what the analyzer yields,
+    built from per-word results so indexing runs the filter chain once per distinct
+    word instead of once per word. (The chain is word-local, and the stop filter
+    renumbers positions, so the positions are the same.)"""
+    positions: dict[str, list[int]] = {}
+    pos = -1
+    words = WORD_RE.findall(text)
+    for i, word in enumerate(words):
+        for term in word_terms_in_order(word):
+            if pos < 0:
+                # Whoosh's stop filter keeps the first kept word's position (stopwords
+                # before it count) and numbers the rest consecutively; do the same.
+                lead = " ".join(words[: i + 1])
+                pos = next(t.pos for t in _shared_analyzer()(lead, positions=True))
+            found = positions.get(term)
+            if found is None:
+                positions[term] = [pos]
+            else:
+                found.append(pos)
+            pos += 1
+    return positions
+
+
+@lru_cache(maxsize=300_000)
+def word_terms_in_order(word: str) -> tuple[str, ...]:
+    """The terms one token yields, in order (a hyphenated pair yields two)."""
+    return tuple(term for term, _, _ in _word_spans(word))
+
+
 def iter_spans(text: str) -> Iterator[tuple[str, int, int]]:
     """``(term, start, end)`` for each indexed word of ``text``, lazily: what snippets mark.
 
@@ -299,6 +363,12 @@ def iter_spans(text: str) -> Iterator[tuple[str, int, int]]:
         offset = match.start()
         for term, start, end in _word_spans(match.group()):
             yield term, offset + start, offset + end
+
+
+@lru_cache(maxsize=300_000)
+def word_terms(word: str) -> frozenset[str]:
+    """The index terms of one token (cached): lets callers skip words cheaply."""
+    return frozenset(term for term, _, _ in _word_spans(word))
 
 
 @lru_cache(maxsize=300_000)
@@ -315,3 +385,4 @@ def _shared_analyzer() -> Analyzer:
 
 
 WORD_RE = re.compile(TOKEN_PATTERN)
+_WORDISH = re.compile(r"[\w.,'’-]")

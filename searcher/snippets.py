@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass, field
 
 from searcher import settings
-from searcher.analysis import iter_spans
+from searcher.analysis import find_spans
 
 #: Stop scanning a body after this many matches: enough to choose good fragments.
 MAX_MATCHES = 60
@@ -35,11 +35,10 @@ def _find_matches(body: str, terms: set[str], skip: int) -> list[tuple[str, int,
     found = []
     if not terms:
         return found
-    for term, start, end in iter_spans(body):
-        if term in terms and start >= skip:
-            found.append((term, start, end))
-            if len(found) >= MAX_MATCHES:
-                break
+    for match in find_spans(body, terms, skip):
+        found.append(match)
+        if len(found) >= MAX_MATCHES:
+            break
     return found
 
 
@@ -198,12 +197,11 @@ def highlight(text: str, terms: set[str]) -> str:
     parts: list[str] = []
     cursor = 0
     if terms:
-        for term, start, end in iter_spans(text):
-            if term in terms:
-                parts += [
-                    html.escape(text[cursor:start]),
-                    f"<mark>{html.escape(text[start:end])}</mark>",
-                ]
-                cursor = end
+        for _, start, end in find_spans(text, terms):
+            parts += [
+                html.escape(text[cursor:start]),
+                f"<mark>{html.escape(text[start:end])}</mark>",
+            ]
+            cursor = end
     parts.append(html.escape(text[cursor:]))
     return "".join(parts)

@@ -6,7 +6,7 @@ from __future__ import annotations
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from searcher.analysis import analyze, iter_spans
+from searcher.analysis import analyze, find_spans, iter_spans
 from searcher.entities import extract
 from searcher.pages import clean_page
 from searcher.query import parse
@@ -56,7 +56,9 @@ def test_analyzer_and_snippets_never_raise(text):
     assert [t for t, _, _ in spans] == terms
     for _, start, end in spans:
         assert 0 <= start < end <= len(text)
-    snippet = make_snippet(text, set(terms[:3]))
+    wanted = set(terms[:3])
+    assert list(find_spans(text, wanted)) == [s for s in spans if s[0] in wanted]
+    snippet = make_snippet(text, wanted)
     assert len(snippet.text) <= len(text) + 10 * 3 + 2
 
 
