@@ -8,10 +8,30 @@ whenever fields or analysis change, so an old index is rebuilt instead of misrea
 from __future__ import annotations
 
 from whoosh.fields import COLUMN, DATETIME, ID, KEYWORD, STORED, TEXT, Schema
+from whoosh.formats import Positions
 
-from searcher.analysis import indonesian_analyzer, names_analyzer
+from searcher.analysis import indonesian_analyzer, names_analyzer, term_positions
 
 SCHEMA_VERSION = 3
+
+
+class IndonesianText(TEXT):
+    """``TEXT`` with the Indonesian analyzer, indexed through ``term_positions``.
+
+    Same postings as ``TEXT`` gives (a test compares them on real articles), about
+    four times cheaper: Whoosh's token pipeline costs a Python generator step per
+    filter per word, the cached per-word terms cost one dict lookup.
+    """
+
+    def index(self, value, **kwargs):
+        if not isinstance(value, str) or not isinstance(self.format, Positions):
+            yield from super().index(value, **kwargs)
+            return
+        boost = self.format.field_boost
+        encode = self.format.encode
+        for term, positions in term_positions(value).items():
+            yield term.encode("utf-8"), len(positions), len(positions) * boost, encode(positions)
+
 
 #: Fields a query word is looked up in, each weighted by ``settings.FIELD_BOOSTS``.
 SEARCH_FIELDS = ("headline", "kicker", "body", "entities")
@@ -29,14 +49,14 @@ def build_schema() -> Schema:
 
     return Schema(
         id=ID(stored=True, unique=True),
-        headline=TEXT(analyzer=analyzer, stored=True),
+        headline=IndonesianText(analyzer=analyzer, stored=True),
         # shown as the headline when the archive has none (the lead's first sentence)
         lead_headline=STORED,
-        kicker=TEXT(analyzer=analyzer, stored=True),
-        body=TEXT(analyzer=analyzer, stored=True),
+        kicker=IndonesianText(analyzer=analyzer, stored=True),
+        body=IndonesianText(analyzer=analyzer, stored=True),
         # Entity names analysed like text, so a query word that names the article's
         # subject scores in this field too.
-        entities=TEXT(analyzer=analyzer),
+        entities=IndonesianText(analyzer=analyzer),
         entity=names(),
         person=names(),
         place=names(),
