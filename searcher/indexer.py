@@ -9,19 +9,16 @@ loses at most the batch in flight, and the next run picks up where it stopped.
 from __future__ import annotations
 
 import hashlib
-import multiprocessing
 import os
-import sys
 import time
 from collections.abc import Callable, Iterable, Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass, field
-from itertools import islice
 from pathlib import Path
 
 from searcher import settings, store
 from searcher.article import Article, Problem
 from searcher.schema import ENTITY_FIELDS
+from searcher.segments import write_parallel
 from searcher.sources import read_archive
 
 
@@ -127,7 +124,7 @@ class IndexOptions:
     rebuild: bool = False
     wait: float = 0.0
     entities: bool = True
-    #: > 1: tag entities in that many worker processes beside the writer.
+    #: > 1: that many worker processes tag, analyse and write segments in parallel.
     procs: int = 1
     #: Merge into one segment at the end: about as long again as indexing, faster search.
     optimize: bool = False
@@ -166,7 +163,7 @@ def index_items(
                 # is visible (and kept) even if the run is killed later.
                 store.make_current(index_dir, pending_name, None)
                 meta, pending_name = store.read_meta(index_dir), None
-        _write(ix, items, existing, opts, report, began)
+        _write(ix, index_dir, items, existing, opts, report, began)
         if opts.optimize:
             ix.optimize()
         if pending_name:
@@ -238,67 +235,44 @@ def _jobs(items, existing, entities, report) -> Iterator[tuple[Article, str, boo
         yield article, digest, old is None, entities
 
 
-@contextmanager
-def _prepared_stream(jobs: Iterator, procs: int):
-    """Prepared documents in archive order, from ``procs`` worker processes when > 1.
+def _write(ix, index_dir: Path, items, existing, opts: IndexOptions, report, began) -> None:
+    jobs = _jobs(items, existing, opts.entities, report)
 
-    Entity tagging is the costliest step and needs nothing from the index, so it runs
-    beside the (single) Whoosh writer.
-    """
-    if procs <= 1:
-        yield map(_prepare, jobs)
-        return
-    context = multiprocessing.get_context("fork" if sys.platform != "win32" else "spawn")
-    with context.Pool(procs) as pool:
-        yield _double_buffered(pool, jobs)
+    def progress() -> None:
+        if opts.progress:
+            report.seconds = time.perf_counter() - began
+            opts.progress(report)
 
-
-#: Articles handed to the workers at a time: bounds memory, keeps the workers busy.
-_SLICE = 256
+    if opts.procs > 1:
+        write_parallel(ix, index_dir, jobs, _prepare, opts.procs, commit_batch(), report, progress)
+    else:
+        _write_serial(ix, jobs, report, progress)
 
 
-def _double_buffered(pool, jobs: Iterator) -> Iterator[_Prepared]:
-    """Workers prepare the next slice while the writer takes in the current one.
-
-    Jobs are drawn in this (the main) thread, so the report's counters are only
-    touched here.
-    """
-    pending = pool.map_async(_prepare, list(islice(jobs, _SLICE)), chunksize=8)
-    while pending is not None:
-        current = pending.get()
-        following = list(islice(jobs, _SLICE))
-        pending = pool.map_async(_prepare, following, chunksize=8) if following else None
-        yield from current
-
-
-def _write(ix, items, existing, opts: IndexOptions, report, began) -> None:
+def _write_serial(ix, jobs: Iterator, report: IndexReport, progress: Callable[[], None]) -> None:
+    """One process: prepare and add each article, committing every batch."""
     writer = None
     in_batch = 0
     batch = commit_batch()
     try:
-        workers = opts.procs if opts.entities else 1  # without entities nothing to share out
-        jobs = _jobs(items, existing, opts.entities, report)
-        with _prepared_stream(jobs, workers) as stream:
-            for prepared in stream:
-                if prepared.doc is None:
-                    report.problems.append(Problem.about(prepared.path, prepared.error))
-                    report.skipped += 1
-                    continue
-                if writer is None:
-                    writer = ix.writer()
-                if prepared.is_new:
-                    writer.add_document(**prepared.doc)
-                    report.added += 1
-                else:
-                    writer.update_document(**prepared.doc)
-                    report.updated += 1
-                in_batch += 1
-                if in_batch >= batch:
-                    writer.commit()
-                    writer, in_batch = None, 0
-                if opts.progress:
-                    report.seconds = time.perf_counter() - began
-                    opts.progress(report)
+        for prepared in map(_prepare, jobs):
+            if prepared.doc is None:
+                report.problems.append(Problem.about(prepared.path, prepared.error))
+                report.skipped += 1
+                continue
+            if writer is None:
+                writer = ix.writer()
+            if prepared.is_new:
+                writer.add_document(**prepared.doc)
+                report.added += 1
+            else:
+                writer.update_document(**prepared.doc)
+                report.updated += 1
+            in_batch += 1
+            if in_batch >= batch:
+                writer.commit()
+                writer, in_batch = None, 0
+            progress()
         if writer is not None:
             writer.commit()
             writer = None

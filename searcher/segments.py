@@ -1,0 +1,138 @@
+"""Index with several processes: each writes whole Whoosh segments, the parent commits.
+
+Whoosh's writer is pure Python, so one writer keeps one core busy however fast
+the rest is. Here every worker process takes a share of each commit batch, tags
+entities, analyses and writes its share as a finished segment in a private folder
+(``<index>/<name>.parts/<pid>/``, so workers never touch each other's files or
+the live index). The parent then, in archive order, marks replaced articles
+deleted, moves the new segment files into the index folder and commits a table of
+contents naming them: the same atomic step a single writer ends with. While it
+commits one batch, the workers already write the next.
+
+A killed run leaves at most the batch in flight as stray files, which the next
+commit's clean-up (or the next run) removes; committed batches stay whole.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import shutil
+import sys
+from collections.abc import Callable, Iterator
+from itertools import islice
+from pathlib import Path
+
+from whoosh import index as whoosh_index
+from whoosh.writing import SegmentWriter
+
+from searcher.article import Problem
+
+_worker: dict = {}
+
+
+def _start_worker(parts: str, indexname: str, schema) -> None:
+    """Each worker gets its own folder and an empty index there to write segments in."""
+    folder = Path(parts) / str(os.getpid())
+    folder.mkdir(parents=True, exist_ok=True)
+    _worker["ix"] = whoosh_index.create_in(str(folder), schema, indexname=indexname)
+    _worker["folder"] = folder
+
+
+def _write_share(task: tuple[Callable, list]) -> tuple[str, object | None, list]:
+    """Prepare and write one share of a batch as one segment; report each article."""
+    prepare, jobs = task
+    writer = SegmentWriter(_worker["ix"], _lk=False)
+    outcomes = []
+    for job in jobs:
+        prepared = prepare(job)
+        doc, prepared.doc = prepared.doc, None
+        if doc is not None:
+            try:
+                writer.add_document(**doc)
+            except Exception as err:  # one bad article never stops the rest
+                prepared.error = f"could not index ({type(err).__name__}: {err}); skipped"
+        outcomes.append(prepared)
+    if not writer._added:
+        writer.cancel()
+        return str(_worker["folder"]), None, outcomes
+    segment = writer._finalize_segment()
+    writer._finish()
+    return str(_worker["folder"]), segment, outcomes
+
+
+def _shares(jobs: list, count: int) -> list[list]:
+    size = -(-len(jobs) // count)
+    return [jobs[i : i + size] for i in range(0, len(jobs), size)]
+
+
+def _commit(ix, index_dir: Path, results: list, report) -> None:
+    """Add the batch's segments to the index in one commit (deleting replaced articles)."""
+    writer = ix.writer()
+    try:
+        segments = []
+        for folder, segment, outcomes in results:
+            for prepared in outcomes:
+                if prepared.error:
+                    report.problems.append(Problem.about(prepared.path, prepared.error))
+                    report.skipped += 1
+                elif prepared.is_new:
+                    report.added += 1
+                else:
+                    writer.delete_by_term("id", prepared.article_id)
+                    report.updated += 1
+            if segment is not None:
+                prefix = segment.segment_id() + "."
+                for entry in Path(folder).iterdir():
+                    if entry.name.startswith(prefix):
+                        os.replace(entry, index_dir / entry.name)
+                segments.append(segment)
+        kept = writer._merge_segments(None, False, False)  # no merging: that is serial work
+        writer._close_segment()
+        writer._commit_toc(kept + segments)
+        writer._finish()
+    except BaseException:
+        if not writer.is_closed:
+            writer.cancel()
+        raise
+
+
+def remove_parts(index_dir: Path) -> None:
+    """Delete worker folders left by a run that was killed."""
+    for entry in index_dir.glob("*.parts"):
+        shutil.rmtree(entry, ignore_errors=True)
+
+
+def write_parallel(
+    ix,
+    index_dir: Path,
+    jobs: Iterator,
+    prepare: Callable,
+    procs: int,
+    batch: int,
+    report,
+    after_commit: Callable[[], None],
+) -> None:
+    """Write ``jobs`` with ``procs`` worker processes, one commit per ``batch`` jobs."""
+    parts = index_dir / f"{ix.indexname}.parts"
+    remove_parts(index_dir)
+    context = multiprocessing.get_context("fork" if sys.platform != "win32" else "spawn")
+    try:
+        with context.Pool(
+            procs, initializer=_start_worker, initargs=(str(parts), ix.indexname, ix.schema)
+        ) as pool:
+            pending = None
+            while True:
+                chunk = list(islice(jobs, batch))
+                submitted = None
+                if chunk:
+                    tasks = [(prepare, share) for share in _shares(chunk, procs)]
+                    submitted = pool.map_async(_write_share, tasks, chunksize=1)
+                if pending is not None:
+                    _commit(ix, index_dir, pending.get(), report)
+                    after_commit()
+                if submitted is None:
+                    break
+                pending = submitted
+    finally:
+        shutil.rmtree(parts, ignore_errors=True)
