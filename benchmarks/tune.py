@@ -29,19 +29,20 @@ def boosts(**changes: float) -> dict:
 
 VARIANTS = {
     "current": {},
+    "per-field": {"SCORING": "per-field"},
+    "per-field B 0.75": {"SCORING": "per-field", "BM25_B": 0.75},
+    "K1 0.9": {"BM25_K1": 0.9},
+    "K1 1.5": {"BM25_K1": 1.5},
+    "B 0.75": {"BM25_B": 0.75},
     "entities 0": boosts(entities=0.0),
     "entities 0.5": boosts(entities=0.5),
-    "entities 1.5": boosts(entities=1.5),
-    "headline 1": boosts(headline=1.0),
     "headline 3": boosts(headline=3.0),
-    "K1 0.9 B 0.5": {"BM25_K1": 0.9, "BM25_B": 0.5},
-    "K1 1.5 B 0.75": {"BM25_K1": 1.5},
 }
-TUNED = ("FIELD_BOOSTS", "BM25_K1", "BM25_B", "FIELD_B")
+TUNED = ("FIELD_BOOSTS", "BM25_K1", "BM25_B", "FIELD_B", "SCORING")
 
 
 @click.command()
-@click.option("--sets", default="facqa,detik", show_default=True)
+@click.option("--sets", default="facqa,detik,indosum", show_default=True)
 @click.option("--match", default="any", show_default=True)
 def main(sets: str, match: str) -> None:
     defaults = {k: getattr(settings, k) for k in TUNED}

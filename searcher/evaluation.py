@@ -25,6 +25,7 @@ from whoosh.query.qcore import _NullQuery
 
 from searcher import settings
 from searcher.postings import IndexView
+from searcher.query import AnyField
 from searcher.schema import SEARCH_FIELDS
 
 
@@ -71,6 +72,8 @@ class Evaluator:
             positive = self._eval(query.a)
             positive.mask &= ~self._eval(query.b).mask
             return positive
+        if isinstance(query, AnyField) and settings.SCORING == "bm25f":
+            return self._any_field(query.subqueries)
         if isinstance(query, q.And):
             return self._combine([self._eval(sub) for sub in query.subqueries], all_of=True)
         if isinstance(query, q.Or):
@@ -92,6 +95,31 @@ class Evaluator:
         scores = np.zeros(self.view.size, dtype=np.float64)
         if postings.size:
             scores[postings.docs] = boost * self._term_scores(fieldname, postings)
+        return Matches(mask, scores)
+
+    def _any_field(self, terms: list[q.Term]) -> Matches:
+        """BM25F: each field's frequency, length-normalised and boosted, summed into one
+        pseudo-frequency per article, then saturated once with the word's idf."""
+        size = self.view.size
+        mask = np.zeros(size, dtype=bool)
+        weighted = np.zeros(size, dtype=np.float64)
+        for term in terms:
+            postings = self.view.postings(self.reader, term.fieldname, term.text)
+            if not postings.size:
+                continue
+            mask[postings.docs] = True
+            lengths = self.view.lengths(self.reader, term.fieldname)[postings.docs]
+            average = self.view.average_length(self.reader, term.fieldname)
+            b = settings.FIELD_B.get(term.fieldname, settings.BM25_B)
+            norm = (1 - b) + b * lengths / average
+            weighted[postings.docs] += term.boost * postings.freqs / norm
+        if not mask.any():
+            return Matches(mask)
+        n = int(np.count_nonzero(mask))
+        idf = log(1 + (size - n + 0.5) / (n + 0.5))
+        k1 = settings.BM25_K1
+        scores = np.zeros(size, dtype=np.float64)
+        scores[mask] = idf * weighted[mask] * (k1 + 1) / (k1 + weighted[mask])
         return Matches(mask, scores)
 
     def _term_scores(self, fieldname: str, postings) -> np.ndarray:

@@ -53,6 +53,11 @@ class Union(q.Or):
     matcher_type = q.Or.DEFAULT_MATCHER
 
 
+class AnyField(Union):
+    """One word looked up in every searchable field: ``searcher.evaluation`` scores it
+    with BM25F (the field frequencies weighted and summed, then saturated once)."""
+
+
 _NAMES = names_analyzer()
 _TOKEN = re.compile(r'(-?)(?:(\w+):)?("([^"]*)"?|\S+)')
 
@@ -74,14 +79,13 @@ class ParsedQuery:
 
 def _word_query(terms: list[str]) -> q.Query:
     """A word (or phrase) looked up across the searchable fields, each with its boost."""
-    per_field = []
-    for name in SEARCH_FIELDS:
-        boost = settings.FIELD_BOOSTS[name]
-        if len(terms) == 1:
-            per_field.append(q.Term(name, terms[0], boost=boost))
-        else:
-            per_field.append(q.Phrase(name, terms, boost=boost))
-    return Union(per_field)
+    if len(terms) == 1:
+        return AnyField(
+            [q.Term(name, terms[0], boost=settings.FIELD_BOOSTS[name]) for name in SEARCH_FIELDS]
+        )
+    return Union(
+        [q.Phrase(name, terms, boost=settings.FIELD_BOOSTS[name]) for name in SEARCH_FIELDS]
+    )
 
 
 def _field_query(name: str, value: str, quoted: bool) -> tuple[q.Query | None, list[str]]:
@@ -195,11 +199,8 @@ def parse(text: str) -> ParsedQuery:
             if quoted and len(terms) > 1:
                 clause, label = _word_query(terms), f'"{" ".join(terms)}"'
             else:
-                clause = (
-                    q.And([_word_query([t]) for t in terms])
-                    if len(terms) > 1
-                    else _word_query(terms)
-                )
+                words = [_word_query([term]) for term in terms]
+                clause = q.And(words) if len(words) > 1 else words[0]
                 label = " ".join(terms)
         if clause is None:
             continue

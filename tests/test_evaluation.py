@@ -8,11 +8,13 @@ filters the same article sets; and fast indexing must write the same postings.
 from __future__ import annotations
 
 import json
+import math
 
 import pytest
 from whoosh.fields import TEXT
 
 from searcher import archive as archive_module
+from searcher import settings
 from searcher.evaluation import Evaluator
 from searcher.query import parse
 from searcher.schema import build_schema
@@ -34,7 +36,8 @@ def _whoosh_scores(searcher, query) -> dict[int, float]:
 
 
 @pytest.mark.parametrize("text", WORD_QUERIES)
-def test_word_scores_equal_whooshs_bm25f(small_index, text):
+def test_per_field_scores_equal_whooshs_bm25f(small_index, text, monkeypatch):
+    monkeypatch.setattr(settings, "SCORING", "per-field")
     searcher = small_index._searcher()
     view = small_index._view_of(searcher)
     parsed = parse(text)
@@ -45,6 +48,35 @@ def test_word_scores_equal_whooshs_bm25f(small_index, text):
     assert set(matches.docnums().tolist()) == set(expected)
     for docnum, score in expected.items():
         assert matches.scores[docnum] == pytest.approx(score, rel=1e-9)
+
+
+def test_bm25f_scores_follow_the_formula(small_index, monkeypatch):
+    # BM25F by hand from Whoosh's own statistics, for every article with "harga"
+    monkeypatch.setattr(settings, "SCORING", "bm25f")
+    searcher = small_index._searcher()
+    reader = searcher.reader()
+    query = parse("harga").all_words
+    matches = Evaluator(small_index._view_of(searcher), searcher).run(query)
+    total = reader.doc_count_all()
+    holders = set(searcher.docs_for_query(query))
+    idf = math.log(1 + (total - len(holders) + 0.5) / (len(holders) + 0.5))
+    k1 = settings.BM25_K1
+    assert len(holders) > 5
+    for docnum in holders:
+        weighted = 0.0
+        for term in query.subqueries:
+            if (term.fieldname, term.text) not in reader:
+                continue
+            postings = reader.postings(term.fieldname, term.text)
+            postings.skip_to(docnum)
+            if not postings.is_active() or postings.id() != docnum:
+                continue
+            length = reader.doc_field_length(docnum, term.fieldname)
+            average = reader.field_length(term.fieldname) / total
+            b = settings.FIELD_B.get(term.fieldname, settings.BM25_B)
+            weighted += term.boost * postings.weight() / ((1 - b) + b * length / average)
+        expected = idf * weighted * (k1 + 1) / (k1 + weighted)
+        assert matches.scores[docnum] == pytest.approx(expected, rel=1e-9)
 
 
 @pytest.mark.parametrize(
@@ -102,7 +134,8 @@ def test_fast_text_field_indexes_what_whooshs_text_field_does():
         assert sorted(fast.index(text)) == sorted(plain.index(text))
 
 
-def test_updated_article_is_found_once_by_its_new_words(tmp_path):
+@pytest.mark.parametrize("procs", [1, 2])
+def test_updated_article_is_found_once_by_its_new_words(tmp_path, procs):
     from searcher import Archive
 
     records = indosum_records(30, start=900)
@@ -115,13 +148,36 @@ def test_updated_article_is_found_once_by_its_new_words(tmp_path):
 
     write()
     archive = Archive(tmp_path / "index")
-    archive.index([source])
+    archive.index([source], procs=procs)
     first = archive.search(records[0]["body"].split()[5]).total
     assert first >= 1
     records[0]["body"] += " Zamrudkatulistiwa menjadi kata yang baru."
     write()
-    archive.index([source])
+    report = archive.index([source], procs=procs)
+    assert (report.added, report.updated, report.unchanged) == (0, 1, 29)
     results = archive.search("zamrudkatulistiwa")
     assert [hit.id for hit in results.hits] == [records[0]["id"]]
     # the replaced version is deleted: the old word counts the article once
     assert archive.search(records[0]["body"].split()[5]).total == first
+
+
+def test_parallel_build_answers_like_a_single_writer(tmp_path):
+    from searcher import Archive
+
+    source = tmp_path / "news.jsonl"
+    records = indosum_records(240, start=1200)
+    source.write_text(
+        "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records), encoding="utf-8"
+    )
+    serial, parallel = Archive(tmp_path / "one"), Archive(tmp_path / "two")
+    serial.index([source], procs=1)
+    report = parallel.index([source], procs=2)
+    assert report.added == 240
+    assert not list((tmp_path / "two").glob("*.parts")), "worker folders are removed"
+    for text in ["pemerintah", "harga", '"rumah sakit"', "jakarta -banjir", "person:jokowi"]:
+        one, two = serial.search(text), parallel.search(text)
+        assert one.total == two.total
+        assert [(h.id, round(h.score, 9)) for h in one.hits] == [
+            (h.id, round(h.score, 9)) for h in two.hits
+        ]
+        assert one.facets == two.facets
