@@ -71,7 +71,7 @@ class Searcher(Engine):
     def build(self, source: Path, procs: int = 1) -> None:
         from searcher import Archive
 
-        Archive(self.folder).index([source], entities=self.entities, procs=procs, optimize=True)
+        Archive(self.folder).index([source], entities=self.entities, procs=procs)
 
     def open(self) -> None:
         from searcher import Archive
