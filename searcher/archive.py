@@ -7,7 +7,9 @@
         print(hit.headline, hit.snippet)
 
 Reading is safe from several threads: each thread keeps its own Whoosh searcher and
-refreshes it when a writer has committed since.
+refreshes it when a writer has committed since. Matching and ranking run on arrays
+decoded from the index (``searcher.postings``, ``searcher.evaluation``), shared by all
+threads and rebuilt for each new index generation; Whoosh supplies the stored fields.
 """
 
 from __future__ import annotations
@@ -147,8 +149,8 @@ _PLAIN_WORD = re.compile(r"(?<![\w:\"-])([^\W\d_]{3,})(?![\w:])")
 def suggest(searcher, query: str) -> str | None:
     """``query`` with each word the index has never seen replaced by its nearest known word.
 
-    Uses Whoosh's spelling corrector over the body's terms (edit distance up to 2),
-    only on plain words (not field prefixes or quoted phrases).
+    Uses Whoosh's spelling corrector over the body's terms (edit distance up to 2, same
+    first letter), only on plain words (not field prefixes or quoted phrases).
     """
     reader = searcher.reader()
     corrector = None
@@ -161,7 +163,10 @@ def suggest(searcher, query: str) -> str | None:
         if not terms or any(reader.doc_frequency("body", t) for t in terms):
             return word
         corrector = corrector or searcher.corrector("body")
-        options = corrector.suggest(word.lower(), limit=1, maxdist=1 if len(word) <= 5 else 2)
+        # sharing the first letter: most typos keep it, and it spares a scan of every term
+        options = corrector.suggest(
+            word.lower(), limit=1, maxdist=1 if len(word) <= 5 else 2, prefix=1
+        )
         if not options:
             return word
         changed = True
@@ -234,9 +239,11 @@ class Archive:
 
         ``rebuild`` starts over (the old index answers until the new one is done);
         ``wait`` is how long to wait for another writer; ``entities`` tags names;
-        ``procs`` > 1 tags them in worker processes; ``optimize`` merges the index into
-        one segment at the end (slower indexing, faster search); ``progress`` is called
-        after each article, ``on_wait`` once if another writer holds the lock.
+        ``procs`` > 1 has that many worker processes tag, analyse and write segments in
+        parallel; ``optimize`` merges the index into one segment at the end (slower
+        indexing; smaller on disk, faster first queries); ``progress`` is called after
+        each article (after each batch with ``procs`` > 1), ``on_wait`` once if another
+        writer holds the lock.
         """
         options = IndexOptions(rebuild, wait, entities, procs, optimize, progress, on_wait)
         return index_paths(self.path, paths, options)
@@ -326,7 +333,10 @@ class Archive:
             fallback=fallback,
             notes=parsed.notes,
             facets=self._facets(searcher, view, matches, total) if facets else {},
-            suggestion=None if total else suggest(searcher, query),
+            suggestion=None
+            if total
+            else view.remembered(("suggest", query), lambda: suggest(searcher, query) or "")
+            or None,
         )
 
     def _run(self, evaluator: Evaluator, parsed: ParsedQuery) -> tuple[Matches, str | None]:

@@ -101,12 +101,13 @@ def _print_report(report: IndexReport) -> None:
     type=click.IntRange(1, 64),
     default=2,
     show_default=True,
-    help="Processes for entity tagging beside the index writer.",
+    help="Worker processes; each tags, analyses and writes its share of every batch.",
 )
 @click.option(
     "--optimize",
     is_flag=True,
-    help="Merge the index into one segment at the end (slower indexing, faster search).",
+    help="Merge the index into one segment at the end (slower indexing; smaller on disk, "
+    "faster first queries).",
 )
 @click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")
 def index_command(paths, index_dir, rebuild, wait, no_entities, procs, optimize, as_json) -> None:

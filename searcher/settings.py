@@ -33,9 +33,11 @@ MAX_LIMIT = 100
 SNIPPET_FRAGMENTS = 3
 SNIPPET_CHARS = 200
 
-#: Articles per index commit. A killed run loses at most this many articles' work;
-#: larger batches index faster (fewer segments to merge).
-COMMIT_BATCH = 1000
+#: Articles per index commit. A killed run loses at most this many articles' work
+#: (about 6 s at 2 processes); larger batches index faster and make fewer, larger
+#: segments (10,000 articles, 2 processes: 305 -> 331 articles/s, 144 -> 121 MB
+#: from 1,000 to 2,000).
+COMMIT_BATCH = 2000
 #: Environment variable that overrides ``COMMIT_BATCH`` (tests use small batches).
 COMMIT_BATCH_ENV_VAR = "SEARCHER_COMMIT_BATCH"
 
