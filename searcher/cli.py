@@ -16,6 +16,7 @@ import click
 from searcher import settings
 from searcher.archive import Archive, Results
 from searcher.indexer import IndexReport
+from searcher.segments import WorkerDied
 from searcher.store import IndexError_
 
 #: The sample archive shipped with the project, built on first search if no index exists.
@@ -127,7 +128,7 @@ def index_command(paths, index_dir, rebuild, wait, no_entities, procs, optimize,
             progress=None if as_json else _progress_printer(),
             on_wait=lambda: click.echo(f"waiting for another writer on {index_dir} …", err=True),
         )
-    except IndexError_ as err:
+    except (IndexError_, WorkerDied) as err:
         _fail(str(err))
     except KeyboardInterrupt:
         click.echo(

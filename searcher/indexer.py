@@ -149,7 +149,7 @@ def index_items(
     index_dir = Path(index_dir)
     report = IndexReport()
     began = time.perf_counter()
-    with store.write_lock(index_dir, opts.wait, opts.on_wait):
+    with store.write_lock(index_dir, opts.wait, opts.on_wait) as lock_fd:
         meta = store.read_meta(index_dir)
         if meta is not None and not opts.rebuild:
             ix, meta = store.open_current(index_dir)
@@ -163,7 +163,7 @@ def index_items(
                 # is visible (and kept) even if the run is killed later.
                 store.make_current(index_dir, pending_name, None)
                 meta, pending_name = store.read_meta(index_dir), None
-        _write(ix, index_dir, items, existing, opts, report, began)
+        _write(ix, index_dir, items, existing, opts, report, began, lock_fd)
         if opts.optimize:
             ix.optimize()
         if pending_name:
@@ -235,7 +235,9 @@ def _jobs(items, existing, entities, report) -> Iterator[tuple[Article, str, boo
         yield article, digest, old is None, entities
 
 
-def _write(ix, index_dir: Path, items, existing, opts: IndexOptions, report, began) -> None:
+def _write(
+    ix, index_dir: Path, items, existing, opts: IndexOptions, report, began, lock_fd: int
+) -> None:
     jobs = _jobs(items, existing, opts.entities, report)
 
     def progress() -> None:
@@ -244,7 +246,9 @@ def _write(ix, index_dir: Path, items, existing, opts: IndexOptions, report, beg
             opts.progress(report)
 
     if opts.procs > 1:
-        write_parallel(ix, index_dir, jobs, _prepare, opts.procs, commit_batch(), report, progress)
+        write_parallel(
+            ix, index_dir, jobs, _prepare, opts.procs, commit_batch(), report, progress, lock_fd
+        )
     else:
         _write_serial(ix, jobs, report, progress)
 

@@ -15,11 +15,15 @@ commit's clean-up (or the next run) removes; committed batches stay whole.
 
 from __future__ import annotations
 
+import ctypes
 import multiprocessing
 import os
 import shutil
+import signal
 import sys
 from collections.abc import Callable, Iterator
+from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from itertools import islice
 from pathlib import Path
 
@@ -31,12 +35,31 @@ from searcher.article import Problem
 _worker: dict = {}
 
 
-def _start_worker(parts: str, indexname: str, schema) -> None:
-    """Each worker gets its own folder and an empty index there to write segments in."""
+class WorkerDied(RuntimeError):
+    """An indexing worker process ended abruptly; the message is meant for a person."""
+
+
+def _start_worker(parts: str, indexname: str, schema, lock_fd: int) -> None:
+    """Each worker gets its own folder and an empty index there to write segments in.
+
+    It lets go of the write lock it inherited (the parent holds it) and dies with
+    the parent, so a killed run leaves no worker behind holding the lock.
+    """
+    os.close(lock_fd)
+    _die_with_parent()
     folder = Path(parts) / str(os.getpid())
     folder.mkdir(parents=True, exist_ok=True)
     _worker["ix"] = whoosh_index.create_in(str(folder), schema, indexname=indexname)
     _worker["folder"] = folder
+
+
+def _die_with_parent() -> None:
+    """Ask Linux to kill this process when its parent dies (``PR_SET_PDEATHSIG``)."""
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(1, signal.SIGKILL)  # 1 = PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        pass  # not Linux: an orphaned worker finishes its share, then finds no parent
 
 
 def _write_share(task: tuple[Callable, list]) -> tuple[str, object | None, list]:
@@ -112,27 +135,41 @@ def write_parallel(
     batch: int,
     report,
     after_commit: Callable[[], None],
+    lock_fd: int,
 ) -> None:
     """Write ``jobs`` with ``procs`` worker processes, one commit per ``batch`` jobs."""
     parts = index_dir / f"{ix.indexname}.parts"
     remove_parts(index_dir)
     context = multiprocessing.get_context("fork" if sys.platform != "win32" else "spawn")
+    # an executor, not a Pool: a worker that dies (killed, out of memory) breaks the run
+    # with an error instead of leaving it waiting for an answer that never comes
+    executor = ProcessPoolExecutor(
+        procs,
+        mp_context=context,
+        initializer=_start_worker,
+        initargs=(str(parts), ix.indexname, ix.schema, lock_fd),
+    )
     try:
-        with context.Pool(
-            procs, initializer=_start_worker, initargs=(str(parts), ix.indexname, ix.schema)
-        ) as pool:
-            pending = None
-            while True:
-                chunk = list(islice(jobs, batch))
-                submitted = None
-                if chunk:
-                    tasks = [(prepare, share) for share in _shares(chunk, procs)]
-                    submitted = pool.map_async(_write_share, tasks, chunksize=1)
-                if pending is not None:
-                    _commit(ix, index_dir, pending.get(), report)
-                    after_commit()
-                if submitted is None:
-                    break
-                pending = submitted
+        pending: list[Future] | None = None
+        while True:
+            chunk = list(islice(jobs, batch))
+            submitted = None
+            if chunk:
+                submitted = [
+                    executor.submit(_write_share, (prepare, share))
+                    for share in _shares(chunk, procs)
+                ]
+            if pending is not None:
+                _commit(ix, index_dir, [future.result() for future in pending], report)
+                after_commit()
+            if submitted is None:
+                break
+            pending = submitted
+    except BrokenProcessPool as err:
+        raise WorkerDied(
+            "an indexing worker process died (killed, or out of memory?); the index keeps "
+            "every batch committed before it: run the same command again to finish"
+        ) from err
     finally:
+        executor.shutdown(wait=True, cancel_futures=True)
         shutil.rmtree(parts, ignore_errors=True)

@@ -109,11 +109,15 @@ def make_current(index_dir: Path, name: str, previous: dict | None) -> None:
 
 @contextmanager
 def write_lock(index_dir: Path, wait: float = 0.0, on_wait=None):
-    """Hold the folder's write lock; wait up to ``wait`` seconds for another writer."""
+    """Hold the folder's write lock; wait up to ``wait`` seconds for another writer.
+
+    Yields the lock file's descriptor: forked workers must close it, or the lock would
+    outlive this process while they do.
+    """
     index_dir.mkdir(parents=True, exist_ok=True)
     with open(index_dir / LOCK_FILE, "a+") as handle:
         _acquire(handle, index_dir, wait, on_wait)
-        yield
+        yield handle.fileno()
 
 
 def _acquire(handle, index_dir: Path, wait: float, on_wait) -> None:

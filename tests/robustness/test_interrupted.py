@@ -3,6 +3,8 @@ completed commit, and running again completes the archive with no duplicates."""
 
 from __future__ import annotations
 
+import contextlib
+import os
 import re
 import signal
 import time
@@ -10,7 +12,7 @@ from pathlib import Path
 
 from searcher import Archive
 from tests.conftest import INDOSUM
-from tests.robustness.conftest import BATCH, kill_when, start_indexing
+from tests.robustness.conftest import BATCH, committed, kill_when, start_indexing
 
 
 def assert_exactly_a_prefix(index_dir: Path, ids: list[str]) -> int:
@@ -73,3 +75,35 @@ def test_killed_rebuild_leaves_the_previous_index_answering(archive_order, tmp_p
         m.group(1) for p in index_dir.iterdir() if (m := re.match(r"_?(articles\d+)_", p.name))
     }
     assert len(leftovers) == 1, leftovers  # the replaced index's files are gone
+
+
+def _children(pid: int) -> list[int]:
+    found = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            if int(fields[1]) == pid:
+                found.append(int(entry.name))
+    return found
+
+
+def test_a_killed_worker_stops_the_run_with_a_message_not_a_hang(archive_order, tmp_path):
+    folder, ids = archive_order
+    index_dir = tmp_path / "ix"
+    proc = start_indexing(folder, index_dir, "--procs", "2")
+    deadline = time.monotonic() + 60
+    while committed(index_dir) < BATCH:
+        assert proc.poll() is None and time.monotonic() < deadline
+        time.sleep(0.05)
+    workers = _children(proc.pid)
+    assert workers, "the run should have worker processes"
+    for pid in workers:
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(pid, signal.SIGKILL)
+    _, err = proc.communicate(timeout=60)
+    assert proc.returncode != 0
+    assert "worker process died" in err
+    assert_exactly_a_prefix(index_dir, ids)
