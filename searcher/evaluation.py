@@ -44,10 +44,15 @@ class Matches:
         return np.flatnonzero(self.mask)
 
 
-def bm25(freqs: np.ndarray, lengths: np.ndarray, average: float, idf: float, b: float):
-    """Okapi BM25 of a term in each article, with ``settings.BM25_K1``."""
+def idf(holders: int, total: int) -> float:
+    """Lucene's BM25 idf: near zero for a word most articles have."""
+    return log(1 + (total - holders + 0.5) / (holders + 0.5))
+
+
+def saturate(frequency: np.ndarray) -> np.ndarray:
+    """BM25's term-frequency saturation, with ``settings.BM25_K1``."""
     k1 = settings.BM25_K1
-    return idf * (freqs * (k1 + 1)) / (freqs + k1 * ((1 - b) + b * lengths / average))
+    return frequency * (k1 + 1) / (k1 + frequency)
 
 
 class Evaluator:
@@ -105,30 +110,26 @@ class Evaluator:
         weighted = np.zeros(size, dtype=np.float64)
         for term in terms:
             postings = self.view.postings(self.reader, term.fieldname, term.text)
-            if not postings.size:
-                continue
-            mask[postings.docs] = True
-            lengths = self.view.lengths(self.reader, term.fieldname)[postings.docs]
-            average = self.view.average_length(self.reader, term.fieldname)
-            b = settings.FIELD_B.get(term.fieldname, settings.BM25_B)
-            norm = (1 - b) + b * lengths / average
-            weighted[postings.docs] += term.boost * postings.freqs / norm
+            if postings.size:
+                mask[postings.docs] = True
+                weighted[postings.docs] += term.boost * self._normalised(term.fieldname, postings)
         if not mask.any():
             return Matches(mask)
-        n = int(np.count_nonzero(mask))
-        idf = log(1 + (size - n + 0.5) / (n + 0.5))
-        k1 = settings.BM25_K1
         scores = np.zeros(size, dtype=np.float64)
-        scores[mask] = idf * weighted[mask] * (k1 + 1) / (k1 + weighted[mask])
+        scores[mask] = idf(int(np.count_nonzero(mask)), size) * saturate(weighted[mask])
         return Matches(mask, scores)
 
     def _term_scores(self, fieldname: str, postings) -> np.ndarray:
-        n, total = postings.doc_frequency, self.view.size
-        idf = log(1 + (total - n + 0.5) / (n + 0.5))
+        """Okapi BM25 of one field's term in each article holding it."""
+        word_idf = idf(postings.doc_frequency, self.view.size)
+        return word_idf * saturate(self._normalised(fieldname, postings))
+
+    def _normalised(self, fieldname: str, postings) -> np.ndarray:
+        """The term's frequency in each article over BM25's length normalisation."""
         lengths = self.view.lengths(self.reader, fieldname)[postings.docs]
         average = self.view.average_length(self.reader, fieldname)
         b = settings.FIELD_B.get(fieldname, settings.BM25_B)
-        return bm25(postings.freqs, lengths, average, idf, b)
+        return postings.freqs / ((1 - b) + b * lengths / average)
 
     def _combine(self, parts: list[Matches], all_of: bool) -> Matches:
         if not parts:

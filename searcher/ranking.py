@@ -1,4 +1,8 @@
-"""How hits are scored: Whoosh's BM25F with the probabilistic BM25 idf.
+"""The Whoosh weighting model: BM25 per field with the probabilistic BM25 idf.
+
+Search results are ranked by ``searcher.evaluation`` (which gives the same scores
+as this model when ``settings.SCORING`` is ``"per-field"``); Whoosh's own searches,
+such as checking a spelling suggestion, use this model.
 
 Whoosh's stock idf is ``log(N / (n + 1)) + 1``, a tf-idf idf whose ``+ 1`` floor lets
 very common words weigh almost as much as rare ones; with long queries (a question,
