@@ -285,7 +285,9 @@ class Archive:
     def _view_of(self, searcher) -> IndexView:
         """The arrays of the searcher's index generation, shared by all threads."""
         reader = searcher.reader()
-        key = (id(self._ix), reader.generation(), reader.doc_count_all(), reader.doc_count())
+        # the thread's searcher was opened on ``self._local.ix``: name it, not its id()
+        indexname = self._local.ix.indexname
+        key = (indexname, reader.generation(), reader.doc_count_all(), reader.doc_count())
         view = self._view
         if view is None or view.key != key:
             with self._lock:
