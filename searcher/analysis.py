@@ -296,7 +296,9 @@ def find_spans(text: str, terms: set[str], start: int = 0) -> Iterator[tuple[str
     distinct words that carry the terms, so the scan of a long body runs in C
     instead of a Python step per word.
     """
-    carriers = [w for w in set(WORD_RE.findall(text, start)) if not terms.isdisjoint(word_terms(w))]
+    carriers = [
+        w for w in set(WORD_RE.findall(text, start)) if not terms.isdisjoint(word_terms_in_order(w))
+    ]
     if not carriers:
         return
     carriers.sort(key=len, reverse=True)
@@ -363,12 +365,6 @@ def iter_spans(text: str) -> Iterator[tuple[str, int, int]]:
         offset = match.start()
         for term, start, end in _word_spans(match.group()):
             yield term, offset + start, offset + end
-
-
-@lru_cache(maxsize=300_000)
-def word_terms(word: str) -> frozenset[str]:
-    """The index terms of one token (cached): lets callers skip words cheaply."""
-    return frozenset(term for term, _, _ in _word_spans(word))
 
 
 @lru_cache(maxsize=300_000)
