@@ -126,7 +126,7 @@ def word_features(word: str) -> tuple[str, ...]:
     gazetteer = _gazetteer()
     for label in gazetteer.get(lower, ()):
         feats.append("gaz=" + label)
-    share = _capitalised().get(lower)
+    share = capitalised_shares().get(lower)
     feats.append("cap=" + ("unseen" if share is None else str(min(4, int(share * 5)))))
     return tuple(feats)
 
@@ -136,7 +136,7 @@ def _neighbour_features(word: str) -> tuple[tuple[str, ...], tuple[str, ...], st
     """What a word tells its neighbours: features seen from the next word (``-1:``),
     from the previous word (``+1:``), and its two-away forms. Cached per word."""
     lower = word.lower()
-    share = _capitalised().get(lower)
+    share = capitalised_shares().get(lower)
     base = ["w=" + lower, "cap=" + ("u" if share is None else str(int(share * 2.99)))]
     if word[:1].isupper():
         base.append("title")
@@ -188,7 +188,7 @@ def _gazetteer() -> dict[str, tuple[str, ...]]:
 
 
 @lru_cache(maxsize=1)
-def _capitalised() -> dict[str, float]:
+def capitalised_shares() -> dict[str, float]:
     """How often news writes each word capitalised mid-sentence (``data/capitalised.tsv``)."""
     path = resources.files("searcher").joinpath("data/capitalised.tsv")
     table: dict[str, float] = {}
@@ -314,7 +314,7 @@ def may_name(words: list[str]) -> bool:
             if i:
                 return True
             lower = word.lower()
-            share = _capitalised().get(lower)
+            share = capitalised_shares().get(lower)
             if share is None or share >= _ORDINARY_SHARE or lower in _gazetteer():
                 return True
     return False

@@ -18,6 +18,7 @@ from pathlib import Path
 from searcher import settings
 from searcher.article import Article, Problem
 from searcher.dates import parse_date
+from searcher.headlines import headline_from_slug, slug_of_url
 from searcher.pages import clean_page, clean_paragraphs
 
 PAGE_SUFFIXES = {".txt", ".text"}
@@ -33,6 +34,7 @@ FIELD_ALIASES: dict[str, tuple[str, ...]] = {
     "date": ("date", "tanggal", "published", "published_at", "date_from_id", "waktu"),
     "url": ("url", "link", "tautan"),
     "source": ("source", "sumber", "media", "outlet"),
+    "slug": ("url_slug", "slug"),
 }
 
 #: Files that travel with archives but are not articles (dataset READMEs, licences).
@@ -140,7 +142,8 @@ def read_archive(paths: Iterable[str | Path]) -> Iterator[ReadItem]:
             for item in _walk(root):
                 if isinstance(item, Problem):
                     yield item
-                else:
+                elif not DOCUMENTATION_FILE.match(item.name):
+                    # a README or licence that travels with an archive is not a problem
                     yield from read_file(item, root)
         elif path.exists():
             yield from read_file(path.resolve(), path.resolve().parent)
@@ -266,7 +269,9 @@ def _record_article(record: dict, where: str, line: int) -> Iterator[ReadItem]:
     for note in notes:
         yield Problem(where, note, line, "warning")
     body = "\n\n".join(paragraphs)
-    headline = " ".join(fields["headline"].split())
+    headline = " ".join(fields["headline"].split()) or headline_from_slug(
+        fields["slug"] or slug_of_url(fields["url"]), body
+    )
     article = Article(
         id=fields["id"] or f"{where}:{line}",
         headline=headline or clean_page(body).headline,
