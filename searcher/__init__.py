@@ -1,6 +1,20 @@
 """searcher: full-text search for Indonesian news archives."""
 
-from searcher.archive import Archive, Hit, Results
-from searcher.article import Article
+from searcher.archive import Archive, Hit, Results, Stats
+from searcher.article import Article, Problem
+from searcher.errors import IndexLocked, IndexMissing, SearcherError, WorkerDied
+from searcher.indexer import IndexReport
 
-__all__ = ["Archive", "Article", "Hit", "Results"]
+__all__ = [
+    "Archive",
+    "Article",
+    "Hit",
+    "IndexLocked",
+    "IndexMissing",
+    "IndexReport",
+    "Problem",
+    "Results",
+    "SearcherError",
+    "Stats",
+    "WorkerDied",
+]

@@ -14,11 +14,12 @@ threads and rebuilt for each new index generation; Whoosh supplies the stored fi
 
 from __future__ import annotations
 
+import bisect
 import os
 import re
 import threading
 from collections import Counter
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import asdict, dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -28,12 +29,16 @@ import numpy as np
 from searcher import ranking, settings, store
 from searcher.analysis import analyze
 from searcher.article import Article
+from searcher.errors import NotAnIndexFolder
 from searcher.evaluation import Evaluator, Matches, top
 from searcher.indexer import IndexOptions, IndexReport, Progress, index_paths
-from searcher.postings import IndexView
-from searcher.query import ParsedQuery, parse
+from searcher.postings import IndexView, leaves
+from searcher.query import ParsedQuery, narrow, parse
 from searcher.schema import ENTITY_FIELDS
 from searcher.snippets import headline_prefix, make_snippet
+
+#: What ``Archive.search(match=...)`` accepts.
+MATCH_MODES = ("all", "any")
 
 #: Names shown per label in the facets of a result list.
 FACET_SIZE = 10
@@ -90,12 +95,23 @@ class Results:
     def pages(self) -> int:
         return max(1, -(-self.total // self.limit))
 
+    @property
+    def searched(self) -> bool:
+        """False when the query left nothing to search for (only stopwords, or empty)."""
+        return bool(self.understood)
+
+    @property
+    def past_the_end(self) -> bool:
+        """True when articles match but this page lies beyond the last one."""
+        return self.total > 0 and not self.hits
+
     def to_json(self) -> dict:
         return {
             "query": self.query,
             "understood": self.understood,
             "total": self.total,
             "page": self.page,
+            "pages": self.pages,
             "limit": self.limit,
             "fallback": self.fallback,
             "notes": self.notes,
@@ -185,10 +201,19 @@ def suggest(searcher, query: str) -> str | None:
 
 def _count_entities(searcher, docnums, size: int | None) -> dict[str, list[tuple[str, int]]]:
     """Articles per entity name among ``docnums``, most first, per label."""
-    column = searcher.reader().column_reader("facets")
     counts: Counter = Counter()
+    parts = leaves(searcher.reader())
+    starts = [offset for _, offset in parts]
+    columns: dict[int, object] = {}
     for docnum in docnums:
-        value = column[docnum]
+        n = bisect.bisect_right(starts, docnum) - 1
+        if n not in columns:
+            leaf = parts[n][0]
+            # a segment whose articles name no entity (or an empty index) has no column
+            has = leaf.doc_count_all() and leaf.has_column("facets")
+            columns[n] = leaf.column_reader("facets") if has else None
+        column = columns[n]
+        value = column[docnum - starts[n]] if column is not None else None
         if value:
             counts.update(value.decode("utf-8").split("\n"))
     return _by_label(counts.items(), size)
@@ -206,6 +231,15 @@ def _by_label(counts: Iterable[tuple[str, int]], size: int | None):
     return by_label
 
 
+def _whole_number(name: str, value: object, low: int, high: int) -> int:
+    """``value`` if it is a whole number from ``low`` to ``high``; a clear error if not."""
+    if isinstance(value, bool) or not isinstance(value, (int, np.integer)):
+        raise TypeError(f"{name} must be a whole number, not {type(value).__name__} {value!r}")
+    if not low <= value <= high:
+        raise ValueError(f"{name} must be from {low:,} to {high:,}, not {value:,}")
+    return int(value)
+
+
 class Archive:
     """An index folder: build it with ``index``, query it with ``search``."""
 
@@ -213,6 +247,8 @@ class Archive:
         self.path = Path(
             path or os.environ.get(settings.INDEX_ENV_VAR) or settings.DEFAULT_INDEX_DIR
         )
+        if self.path.exists() and not self.path.is_dir():
+            raise NotAnIndexFolder(f"{self.path} is a file, not an index folder")
         self._local = threading.local()
         self._lock = threading.Lock()
         self._ix = None
@@ -303,21 +339,34 @@ class Archive:
         page: int = 1,
         facets: bool = True,
         match: str = "all",
+        filters: Mapping[str, object] | None = None,
     ) -> Results:
         """Ranked articles for ``query`` (see ``searcher.query`` for the syntax).
 
         ``match="all"`` (the default) wants every word and falls back to any word when
         no article has them all; ``match="any"`` ranks articles with any of the words,
-        which suits long queries such as a question or a headline.
+        which suits long queries such as a question or a headline. ``filters`` narrow
+        the matches without being query text: ``{"person": ["Joko Widodo"], "place": …,
+        "org": …, "entity": …, "source": "kumparan", "date": ("2017-01", "2017-03")}``
+        (every value must match; either date bound may be None).
         """
-        limit = max(1, min(int(limit), settings.MAX_LIMIT))
-        page = max(1, int(page))
+        if isinstance(query, bytes):
+            raise TypeError("query must be text (str), not bytes: decode it first")
+        if not isinstance(query, str):
+            raise TypeError(f"query must be text (str), not {type(query).__name__}")
+        limit = _whole_number("limit", limit, 1, settings.MAX_LIMIT)
+        page = _whole_number("page", page, 1, settings.MAX_PAGE)
+        if match not in MATCH_MODES:
+            raise ValueError(f"match must be one of {', '.join(MATCH_MODES)}, not {match!r}")
         parsed = parse(query)
+        if filters:
+            parsed = narrow(parsed, filters)
         searcher = self._searcher()
         if match == "any" and parsed.any_words is not None:
             parsed.all_words, parsed.any_words = parsed.any_words, None
         view = self._view_of(searcher)
         matches, fallback = self._run(Evaluator(view, searcher), parsed)
+        understood = parsed.understood_any if fallback else parsed.understood
         ranked = top(
             matches,
             page * limit,
@@ -327,7 +376,7 @@ class Archive:
         total = matches.total
         return Results(
             query=query,
-            understood=parsed.understood,
+            understood=understood,
             total=total,
             hits=hits,
             page=page,
@@ -412,6 +461,10 @@ class Archive:
         """The stored article with this id, or None."""
         stored = self._searcher().document(id=article_id)
         return None if stored is None else _stored_article(stored)
+
+    def count(self) -> int:
+        """How many articles the index holds (cheap: no term is read)."""
+        return self._searcher().doc_count()
 
     def stats(self) -> Stats:
         """Size and freshness of the index."""

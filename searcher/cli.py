@@ -7,17 +7,15 @@ is also a subcommand's name, use ``search query index``.
 
 from __future__ import annotations
 
+import errno
 import json
 import sys
+import time
 from pathlib import Path
 
 import click
 
-from searcher import settings
-from searcher.archive import Archive, Results
-from searcher.indexer import IndexReport
-from searcher.segments import WorkerDied
-from searcher.store import IndexError_
+from searcher import Archive, IndexReport, Results, SearcherError, settings
 
 #: The sample archive shipped with the project, built on first search if no index exists.
 SEEDS_DIR = Path("seeds")
@@ -36,13 +34,44 @@ index_option = click.option(
 class DefaultToQuery(click.Group):
     """A group whose unknown first word starts a query.
 
-    ``search Taliban`` runs ``search query Taliban``.
+    ``search Taliban`` runs ``search query Taliban``; ``search -Jokowi`` too, while the
+    group's own ``--help`` and ``--version`` stay options.
     """
 
     def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
-        if args and args[0] not in self.commands and args[0] not in ("--help", "-h"):
+        own = {name for param in self.params for name in param.opts}
+        if not args or (args[0] not in self.commands and args[0] not in own):
             args = ["query", *args]
         return super().parse_args(ctx, args)
+
+
+class QueryCommand(click.Command):
+    """A command whose unknown ``-words`` are query words, not options.
+
+    ``search Putin -Taliban`` leaves Taliban out; ``--limit 2`` stays an option wherever
+    it stands, also after ``--`` (which is accepted and dropped, for scripts).
+    """
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        takes_value = {}
+        for param in self.get_params(ctx):
+            if isinstance(param, click.Option):
+                for name in param.opts + param.secondary_opts:
+                    takes_value[name] = not param.is_flag and not param.count
+        options: list[str] = []
+        words: list[str] = []
+        pending = iter(args)
+        for arg in pending:
+            name = arg.split("=", 1)[0] if arg.startswith("--") else arg
+            if arg == "--":
+                continue
+            if name in takes_value:
+                options.append(arg)
+                if takes_value[name] and "=" not in arg:
+                    options.append(next(pending, ""))
+            else:
+                words.append(arg)
+        return super().parse_args(ctx, [*options, "--", *words])
 
 
 @click.group(cls=DefaultToQuery, context_settings={"help_option_names": ["-h", "--help"]})
@@ -64,22 +93,50 @@ def _fail(message: str) -> None:
     sys.exit(2)
 
 
-def _progress_printer():
-    tty = sys.stderr.isatty()
+def _archive(index_dir: Path) -> Archive:
+    """The archive in ``index_dir``, or a one-line error when the path cannot be one."""
+    try:
+        return Archive(index_dir)
+    except SearcherError as err:
+        _fail(str(err))
+        raise  # not reached: _fail exits
 
-    def show(report: IndexReport) -> None:
-        done = report.indexed + report.unchanged
-        if tty and done % 25 == 0:
-            click.echo(
-                f"\r  {done:,} articles ({report.articles_per_second:,.0f}/s)", err=True, nl=False
-            )
 
-    return show
+class ProgressBar:
+    """A progress bar on a terminal's stderr: articles done of the total, rate, time left.
+
+    The total is counted before indexing starts (a quick pass over the files); nothing is
+    drawn when stderr is not a terminal, so logs and pipes stay clean.
+    """
+
+    def __init__(self, paths) -> None:
+        from searcher.sources import count_articles
+
+        self.total = max(1, count_articles(paths))
+        self.bar = click.progressbar(
+            length=self.total, label="indexing", file=sys.stderr, show_pos=True,
+            show_eta=True, item_show_func=lambda rate: rate, width=24,
+        )  # fmt: skip
+        self.bar.__enter__()
+        self.shown = 0
+        self.last = 0.0
+
+    def __call__(self, report: IndexReport) -> None:
+        now = time.monotonic()
+        if now - self.last < 0.2:
+            return
+        self.last = now
+        done = min(report.done, self.total)
+        rate = report.done / report.seconds if report.seconds else 0.0
+        self.bar.update(done - self.shown, f"{rate:,.0f} articles/s")
+        self.shown = done
+
+    def close(self) -> None:
+        self.bar.render_finish()
+        click.echo("\r\033[K", err=True, nl=False)
 
 
 def _print_report(report: IndexReport) -> None:
-    if sys.stderr.isatty():
-        click.echo("\r" + " " * 40 + "\r", err=True, nl=False)
     for problem in report.problems:
         click.echo(f"{problem.kind}: {problem}", err=True)
     click.echo(report.summary(), err=True)
@@ -116,19 +173,26 @@ def index_command(paths, index_dir, rebuild, wait, no_entities, procs, optimize,
     for path in paths:
         if not path.exists():
             _fail(f"{path}: no such file or folder")
-    archive = Archive(index_dir)
+    archive = _archive(index_dir)
+    bar = ProgressBar(paths) if sys.stderr.isatty() and not as_json else None
     try:
-        report = archive.index(
-            paths,
-            rebuild=rebuild,
-            wait=wait,
-            entities=not no_entities,
-            procs=procs,
-            optimize=optimize,
-            progress=None if as_json else _progress_printer(),
-            on_wait=lambda: click.echo(f"waiting for another writer on {index_dir} …", err=True),
-        )
-    except (IndexError_, WorkerDied) as err:
+        try:
+            report = archive.index(
+                paths,
+                rebuild=rebuild,
+                wait=wait,
+                entities=not no_entities,
+                procs=procs,
+                optimize=optimize,
+                progress=bar,
+                on_wait=lambda: click.echo(
+                    f"waiting for another writer on {index_dir} …", err=True
+                ),
+            )
+        finally:
+            if bar is not None:
+                bar.close()
+    except SearcherError as err:
         _fail(str(err))
     except KeyboardInterrupt:
         click.echo(
@@ -168,26 +232,49 @@ def _ensure_index(archive: Archive, index_dir: Path) -> None:
     _print_report(archive.index([SEEDS_DIR]))
 
 
+def _date(moment) -> str:
+    """``2017-03-28``, with the time only when the archive gave one."""
+    if (moment.hour, moment.minute, moment.second) == (0, 0, 0):
+        return moment.strftime("%Y-%m-%d")
+    return moment.strftime("%Y-%m-%d %H:%M")
+
+
+def _count(total: int) -> str:
+    return "1 article matches" if total == 1 else f"{total:,} articles match"
+
+
 def _print_results(results: Results, color: bool) -> None:
     if results.fallback:
         click.echo(f"({results.fallback})")
     for note in results.notes:
         click.echo(f"({note})")
     first = (results.page - 1) * results.limit + 1
+    if not results.searched:
+        click.echo("Nothing to search for: type a word, a \"phrase\" or a filter such as "
+                   "person:Jokowi.")  # fmt: skip
+        return
+    if results.past_the_end:
+        pages = "1 page" if results.pages == 1 else f"{results.pages:,} pages"
+        click.echo(
+            f"{_count(results.total)} {results.understood}, but page {results.page:,} is "
+            f"past the end ({pages} of {results.limit}); try --page {results.pages:,}."
+        )
+        return
     if not results.hits:
         click.echo(f"No articles match {results.understood}.")
+        if results.suggestion:
+            click.echo(f"Did you mean: {results.suggestion}?")
         return
     last = first + len(results.hits) - 1
-    count = "1 article matches" if results.total == 1 else f"{results.total:,} articles match"
-    click.echo(f"{count} {results.understood}; showing {first}-{last}.\n")
+    click.echo(f"{_count(results.total)} {results.understood}; showing {first:,}-{last:,}.\n")
     for n, hit in enumerate(results.hits, start=first):
         title = click.style(hit.headline, bold=True) if color else hit.headline
         click.echo(f"{n}. {title}")
         meta = [
             hit.kicker,
-            hit.date.strftime("%Y-%m-%d %H:%M") if hit.date else hit.date_text,
+            _date(hit.date) if hit.date else hit.date_text,
             hit.source,
-            f"score {hit.score:.2f}",
+            f"score {hit.score:.2f}" if hit.score else "",
         ]
         click.echo("   " + " · ".join(m for m in meta if m))
         snippet = hit.snippet
@@ -202,7 +289,7 @@ def _print_results(results: Results, color: bool) -> None:
         click.echo(f"   {hit.url or hit.path}\n")
 
 
-@main.command("query")
+@main.command("query", cls=QueryCommand)
 @click.argument("words", nargs=-1, required=True)
 @index_option
 @click.option(
@@ -212,16 +299,16 @@ def _print_results(results: Results, color: bool) -> None:
     show_default=True,
     help="Hits per page.",
 )
-@click.option("--page", type=click.IntRange(1, None), default=1, show_default=True)
+@click.option("--page", type=click.IntRange(1, settings.MAX_PAGE), default=1, show_default=True)
 @click.option("--facets", is_flag=True, help="Also print the most frequent entities.")
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
 def query_command(words, index_dir, limit, page, facets, as_json) -> None:
     """Search the index (this is what `search WORDS…` runs)."""
-    archive = Archive(index_dir)
+    archive = _archive(index_dir)
     try:
         _ensure_index(archive, index_dir)
         results = archive.search(" ".join(words), limit=limit, page=page, facets=facets or as_json)
-    except IndexError_ as err:
+    except SearcherError as err:
         _fail(str(err))
     if as_json:
         click.echo(json.dumps(results.to_json(), ensure_ascii=False, indent=2))
@@ -247,8 +334,8 @@ def query_command(words, index_dir, limit, page, facets, as_json) -> None:
 def entities_command(index_dir, label, limit, as_json) -> None:
     """The entities named by the most articles."""
     try:
-        rows = Archive(index_dir).top_entities(label.upper() if label else None, limit)
-    except IndexError_ as err:
+        rows = _archive(index_dir).top_entities(label.upper() if label else None, limit)
+    except SearcherError as err:
         _fail(str(err))
     if as_json:
         click.echo(
@@ -272,12 +359,25 @@ def serve_command(index_dir, host, port, threads) -> None:
 
     from searcher.web import create_app
 
-    archive = Archive(index_dir)
+    archive = _archive(index_dir)
     _ensure_index(archive, index_dir)
     if not archive.exists():
         _fail(f"no index in {index_dir}; build one with `search index PATH`")
-    click.echo(f"searcher: serving {index_dir} on http://{host}:{port}/", err=True)
-    waitress.serve(create_app(index_dir), host=host, port=port, threads=threads, ident="searcher")
+    try:
+        server = waitress.create_server(
+            create_app(index_dir), host=host, port=port, threads=threads, ident="searcher"
+        )
+    except OSError as err:
+        reason = "the port is in use" if err.errno == errno.EADDRINUSE else err.strerror
+        _fail(f"cannot serve on {host}:{port}: {reason} (choose another with --port)")
+    shown = f"[{host}]" if ":" in host else host
+    click.echo(
+        f"searcher: serving {index_dir} on http://{shown}:{server.effective_port}/", err=True
+    )
+    try:
+        server.run()
+    except KeyboardInterrupt:
+        click.echo("searcher: stopped", err=True)
 
 
 @main.command("stats")
@@ -286,8 +386,8 @@ def serve_command(index_dir, host, port, threads) -> None:
 def stats_command(index_dir, as_json) -> None:
     """How many articles and terms the index holds, its size and age."""
     try:
-        stats = Archive(index_dir).stats()
-    except IndexError_ as err:
+        stats = _archive(index_dir).stats()
+    except SearcherError as err:
         _fail(str(err))
     if as_json:
         click.echo(json.dumps(stats.to_json()))

@@ -33,10 +33,17 @@ class IndexReport:
     warnings: int = 0
     problems: list[Problem] = field(default_factory=list)
     seconds: float = 0.0
+    #: Articles tagged and analysed so far (committed or not): what progress shows.
+    prepared: int = 0
 
     @property
     def indexed(self) -> int:
         return self.added + self.updated
+
+    @property
+    def done(self) -> int:
+        """Articles dealt with so far: prepared for the index, or found unchanged."""
+        return self.prepared + self.unchanged
 
     @property
     def articles_per_second(self) -> float:
@@ -49,10 +56,11 @@ class IndexReport:
                 key = problem.message.split(";")[0].split(" (")[0]
                 reasons[key] = reasons.get(key, 0) + 1
         why = "; ".join(f"{n} {reason}" for reason, n in sorted(reasons.items()))
+        rate = f" ({self.articles_per_second:,.0f} articles/s)" if self.indexed else ""
         return (
-            f"{self.added} added, {self.updated} updated, {self.unchanged} unchanged, "
-            f"{self.skipped} skipped{f' ({why})' if why else ''}, {self.warnings} warnings "
-            f"in {self.seconds:.1f} s ({self.articles_per_second:,.0f} articles/s)"
+            f"{self.added:,} added, {self.updated:,} updated, {self.unchanged:,} unchanged, "
+            f"{self.skipped:,} skipped{f' ({why})' if why else ''}, {self.warnings:,} warnings "
+            f"in {self.seconds:,.1f} s{rate}"
         )
 
 
@@ -168,7 +176,7 @@ def index_items(
             ix.optimize()
         if pending_name:
             store.make_current(index_dir, pending_name, meta)
-        else:
+        elif report.indexed or opts.optimize:
             store.write_meta(index_dir, meta)  # records the time of this update
     report.seconds = time.perf_counter() - began
     return report
@@ -224,12 +232,15 @@ def _prepare(job: tuple[Article, str, bool, bool]) -> _Prepared:
     return prepared
 
 
-def _jobs(items, existing, entities, report) -> Iterator[tuple[Article, str, bool, bool]]:
+def _jobs(
+    items, existing, entities, report, progress: Callable[[], None]
+) -> Iterator[tuple[Article, str, bool, bool]]:
     for article in _articles(items, report):
         digest = checksum(article)
         old = existing.get(article.id)
         if old == digest:
             report.unchanged += 1
+            progress()
             continue
         existing[article.id] = digest
         yield article, digest, old is None, entities
@@ -238,17 +249,21 @@ def _jobs(items, existing, entities, report) -> Iterator[tuple[Article, str, boo
 def _write(
     ix, index_dir: Path, items, existing, opts: IndexOptions, report, began, lock_fd: int
 ) -> None:
-    jobs = _jobs(items, existing, opts.entities, report)
-
     def progress() -> None:
         if opts.progress:
             report.seconds = time.perf_counter() - began
             opts.progress(report)
 
+    def workers_prepared(count: int) -> None:
+        report.prepared = count
+        progress()
+
+    jobs = _jobs(items, existing, opts.entities, report, progress)
     if opts.procs > 1:
         write_parallel(
-            ix, index_dir, jobs, _prepare, opts.procs, commit_batch(), report, progress, lock_fd
-        )
+            ix, index_dir, jobs, _prepare, opts.procs, commit_batch(), report, progress, lock_fd,
+            workers_prepared,
+        )  # fmt: skip
     else:
         _write_serial(ix, jobs, report, progress)
 
@@ -260,9 +275,11 @@ def _write_serial(ix, jobs: Iterator, report: IndexReport, progress: Callable[[]
     batch = commit_batch()
     try:
         for prepared in map(_prepare, jobs):
+            report.prepared += 1
             if prepared.doc is None:
                 report.problems.append(Problem.about(prepared.path, prepared.error))
                 report.skipped += 1
+                progress()
                 continue
             if writer is None:
                 writer = ix.writer()

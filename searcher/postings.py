@@ -242,26 +242,34 @@ class IndexView:
     def dates(self, reader) -> np.ndarray:
         """Each article's date as Whoosh's sortable integer (0 where it has none)."""
         if self._dates is None:
-            column = reader.column_reader("date", translate=False)
-            # an article without a date holds the column's "missing" value, 2**64 - 1
-            values = np.fromiter(column, dtype=np.uint64, count=self.size)
-            values[values == np.iinfo(np.uint64).max] = 0
-            self._dates = values.astype(np.int64)
+            dates = np.zeros(self.size, dtype=np.int64)
+            for leaf, offset in leaves(reader):
+                count = leaf.doc_count_all()
+                if not count or not leaf.has_column("date"):
+                    continue  # a segment with no dated article has no date column
+                column = leaf.column_reader("date", translate=False)
+                # an article without a date holds the column's "missing" value, 2**64 - 1
+                values = np.fromiter(column, dtype=np.uint64, count=count)
+                values[values == np.iinfo(np.uint64).max] = 0
+                dates[offset : offset + count] = values.astype(np.int64)
+            self._dates = dates
         return self._dates
 
     def entities(self, reader) -> EntityTable:
         """Every article's entities from the ``facets`` column, read once."""
         if self._entities is None:
-            column = reader.column_reader("facets")
             ids: dict[str, int] = {}
             docs: list[int] = []
             keys: list[int] = []
-            for docnum, value in enumerate(column):
-                if not value:
+            for leaf, offset in leaves(reader):
+                if not leaf.doc_count_all() or not leaf.has_column("facets"):
                     continue
-                for name in value.decode("utf-8").split("\n"):
-                    docs.append(docnum)
-                    keys.append(ids.setdefault(name, len(ids)))
+                for docnum, value in enumerate(leaf.column_reader("facets"), start=offset):
+                    if not value:
+                        continue
+                    for name in value.decode("utf-8").split("\n"):
+                        docs.append(docnum)
+                        keys.append(ids.setdefault(name, len(ids)))
             names = list(ids)
             by_label: dict[str, list[int]] = {}
             for key, name in enumerate(names):
@@ -277,3 +285,10 @@ class IndexView:
     @property
     def entities_loaded(self) -> bool:
         return self._entities is not None
+
+
+def leaves(reader) -> list[tuple[object, int]]:
+    """Each segment's reader with the docnum of its first article."""
+    if reader.is_atomic():
+        return [(reader, 0)]
+    return list(reader.leaf_readers())

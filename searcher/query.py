@@ -18,8 +18,9 @@ from __future__ import annotations
 
 import calendar
 import re
-from dataclasses import dataclass, field
-from datetime import datetime
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
+from datetime import date, datetime, time
 
 from whoosh import query as q
 
@@ -73,9 +74,16 @@ class ParsedQuery:
     #: Index terms (stems) whose occurrences snippets mark.
     terms: set[str] = field(default_factory=set)
     understood: str = ""
-    notes: list[str] = field(default_factory=list)
+    notes: list[Note] = field(default_factory=list)
     #: True when the query has words to rank by, not only filters.
     has_words: bool = True
+    #: How the any-word fallback (``any_words``) reads: the words joined by OR.
+    understood_any: str = ""
+
+    @property
+    def empty(self) -> bool:
+        """True when nothing was left to search for (only stopwords, or nothing typed)."""
+        return not self.understood
 
 
 def _word_query(terms: list[str]) -> q.Query:
@@ -126,34 +134,59 @@ def _date_bound(text: str, end: bool) -> datetime | None:
     return datetime(year, month, day)
 
 
-def _date_query(value: str) -> tuple[q.Query | None, str | None]:
+class Note(str):
+    """Something the parser did that the person should know: English text, plus a
+    ``kind`` and ``value`` so a page can say it in its own language."""
+
+    kind: str
+    value: str
+
+    def __new__(cls, kind: str, value: str, text: str) -> Note:
+        note = super().__new__(cls, text)
+        note.kind, note.value = kind, value
+        return note
+
+
+def date_range(value: str) -> tuple[datetime | None, datetime | None, Note | None]:
+    """The bounds of ``YYYY[-MM[-DD]]`` or ``start..end`` (either side open), or a note
+    saying why the filter is ignored."""
     low, sep, high = value.partition("..")
     try:
         start = _date_bound(low, end=False) if low else None
         stop = _date_bound(high if sep else low, end=True) if (high or not sep) else None
     except ValueError:
-        return (
-            None,
-            f"ignored date filter {value!r}: use YYYY, YYYY-MM or YYYY-MM-DD, ranges with ..",
-        )
+        text = f"ignored date filter {value!r}: use YYYY, YYYY-MM or YYYY-MM-DD, ranges with .."
+        return None, None, Note("bad_date", value, text)
     if start is None and stop is None:
-        return None, f"ignored empty date filter {value!r}"
+        return None, None, Note("bad_date", value, f"ignored empty date filter {value!r}")
     if start and stop and start > stop:
-        return None, f"ignored date filter {value!r}: it ends before it starts"
+        text = f"ignored date filter {value!r}: it ends before it starts"
+        return None, None, Note("date_order", value, text)
+    return start, stop, None
+
+
+def _date_query(value: str) -> tuple[q.Query | None, Note | None]:
+    start, stop, note = date_range(value)
+    if note is not None:
+        return None, note
     return q.DateRange("date", start, stop), None
 
 
 def parse(text: str) -> ParsedQuery:
     """Parse a person's query; never raises."""
-    notes: list[str] = []
+    notes: list[Note] = []
     if len(text) > MAX_QUERY_CHARS:
-        text = text[:MAX_QUERY_CHARS]
-        notes.append(f"query cut to its first {MAX_QUERY_CHARS} characters")
+        cut = text[: MAX_QUERY_CHARS + 1].rsplit(None, 1)[0] if " " in text else ""
+        text = cut if len(cut) > MAX_QUERY_CHARS // 2 else text[:MAX_QUERY_CHARS]
+        notes.append(Note("cut", f"{len(text)}", f"query cut to its first {len(text)} characters"))
     groups: list[list[q.Query]] = []  # OR-groups of positive clauses
     filters: list[q.Query] = []
     excluded: list[q.Query] = []
     marked: set[str] = set()
-    shown: list[str] = []
+    group_labels: list[list[str]] = []  # beside ``groups``
+    filter_labels: list[str] = []
+    not_labels: list[str] = []
+    skipped_words: list[str] = []
     join_next = negate_next = False
     for m in _TOKEN.finditer(text):
         minus, prefix, raw, quoted_text = m.group(1), m.group(2), m.group(3), m.group(4)
@@ -175,56 +208,61 @@ def parse(text: str) -> ParsedQuery:
         name = FIELD_ALIASES.get(prefix.lower()) if prefix else None
         if prefix and name is None:
             value = f"{prefix} {value}"  # an unknown prefix is just more words
-            notes.append(f"no field {prefix!r}; searched as words")
+            notes.append(Note("field", prefix, f"no field {prefix!r}; searched as words"))
         if name == "date":
             clause, note = _date_query(value)
             if note:
                 notes.append(note)
             if clause is not None:
                 (excluded if negate else filters).append(clause)
-                shown.append(f"{'NOT ' if negate else ''}date:{value}")
+                (not_labels if negate else filter_labels).append(f"date:{value}")
             continue
         if name in NAME_FIELDS or name == "source":
             clause, _ = _field_query(name, value, quoted)
             if clause is not None:
                 (excluded if negate else filters).append(clause)
-                shown.append(f'{"NOT " if negate else ""}{name}:"{value.strip()}"')
+                label = f'{name}:"{value.strip()}"' if quoted else f"{name}:{value.strip()}"
+                (not_labels if negate else filter_labels).append(label)
             continue
+        typed = " ".join(value.split())
         if name in TEXT_FIELDS:
             clause, terms = _field_query(name, value, quoted)
-            label = f"{name}:" + (f'"{" ".join(terms)}"' if quoted else " ".join(terms))
+            label = f"{name}:" + (f'"{typed}"' if quoted else typed)
         else:
             terms = analyze(value)
             if not terms:
+                skipped_words.append(typed)
                 continue  # only stopwords or punctuation
             if quoted and len(terms) > 1:
-                clause, label = _word_query(terms), f'"{" ".join(terms)}"'
+                clause, label = _word_query(terms), f'"{typed}"'
             else:
                 words = [_word_query([term]) for term in terms]
                 clause = q.And(words) if len(words) > 1 else words[0]
-                label = " ".join(terms)
+                label = typed
         if clause is None:
             continue
         if negate:
             excluded.append(clause)
-            shown.append(f"NOT {label}")
+            not_labels.append(label)
             join_next = False
             continue
         marked.update(terms)
         if join_next and groups:
             groups[-1].append(clause)
-            shown[-1] = f"({shown[-1].strip('()')} OR {label})"
+            group_labels[-1].append(label)
         else:
             groups.append([clause])
-            shown.append(label)
+            group_labels.append([label])
         join_next = False
 
     positives = [g[0] if len(g) == 1 else Union(g) for g in groups]
     has_words = bool(positives)
     if not positives and not filters:
         base: q.Query = q.Every() if excluded else q.NullQuery
-        if not excluded:
-            notes.append("nothing to search for")
+        if not excluded and skipped_words:
+            words = ", ".join(dict.fromkeys(w.lower() for w in skipped_words))
+            text = f"only words too common to search for: {words}"
+            notes.append(Note("stopwords", words, text))
     else:
         base = (
             q.And(positives + filters)
@@ -241,6 +279,103 @@ def parse(text: str) -> ParsedQuery:
         base = q.AndNot(base, banned)
         if any_words is not None:
             any_words = q.AndNot(any_words, banned)
-    understood = " AND ".join(s for s in shown if not s.startswith("NOT ")) or "everything"
-    understood += "".join(f" {s}" for s in shown if s.startswith("NOT "))
-    return ParsedQuery(text, base, any_words, marked, understood, notes, has_words)
+    shown = [
+        labels[0] if len(labels) == 1 else f"({' OR '.join(dict.fromkeys(labels))})"
+        for labels in group_labels
+    ]
+    understood = _render(" AND ", shown + filter_labels, not_labels)
+    understood_any = ""
+    if any_words is not None:
+        understood_any = _render(" AND ", [" OR ".join(dict.fromkeys(shown))] + filter_labels,
+                                 not_labels)  # fmt: skip
+    return ParsedQuery(text, base, any_words, marked, understood, notes, has_words, understood_any)
+
+
+def _render(joiner: str, kept: list[str], left_out: list[str]) -> str:
+    """The clauses as a person reads them, each once: ``a AND b NOT c``."""
+    text = joiner.join(dict.fromkeys(kept)) or ("everything" if left_out else "")
+    return (text + "".join(f" NOT {s}" for s in dict.fromkeys(left_out))).strip()
+
+
+#: Structured filters ``Archive.search(filters=...)`` takes besides ``date``.
+FILTER_FIELDS = ("person", "place", "org", "entity", "source")
+#: Bounds on structured filters, apart from the query's own length cap.
+MAX_FILTER_VALUES = 20
+MAX_FILTER_CHARS = 200
+
+
+def _as_bound(value: object, end: bool) -> datetime | None:
+    if value is None or value == "":
+        return None
+    if isinstance(value, datetime):
+        return value
+    if isinstance(value, date):
+        return datetime.combine(value, time.max if end else time.min)
+    if isinstance(value, str):
+        try:
+            return _date_bound(value.strip(), end)
+        except ValueError:
+            pass
+    raise ValueError(f"date filter bounds must be dates or 'YYYY[-MM[-DD]]', not {value!r}")
+
+
+def narrow(parsed: ParsedQuery, filters: Mapping[str, object]) -> ParsedQuery:
+    """``parsed`` with structured filters added: ``{"person": ["Joko Widodo"],
+    "source": "kumparan", "date": ("2017-01", "2017-03")}`` (every value must match).
+
+    Filters are not query text: they are bounded on their own and never cut with it.
+    Raises ``ValueError``/``TypeError`` naming a filter that makes no sense.
+    """
+    clauses: list[q.Query] = []
+    labels: list[str] = []
+    for name, value in filters.items():
+        if name == "date":
+            if isinstance(value, str):
+                start, stop, note = date_range(value.strip())
+                if note is not None:
+                    raise ValueError(f"date filter: {note}")
+            elif isinstance(value, (tuple, list)) and len(value) == 2:
+                start, stop = _as_bound(value[0], False), _as_bound(value[1], True)
+            else:
+                raise TypeError("the date filter is 'YYYY[-MM[-DD]][..YYYY[-MM[-DD]]]' or a pair")
+            if start or stop:
+                clauses.append(q.DateRange("date", start, stop))
+                shown = [bound.date().isoformat() if bound else "" for bound in (start, stop)]
+                labels.append(f"date:{shown[0]}..{shown[1]}")
+            continue
+        if name not in FILTER_FIELDS:
+            known = ", ".join((*FILTER_FIELDS, "date"))
+            raise ValueError(f"no filter {name!r}; filters are {known}")
+        values = [value] if isinstance(value, str) else value
+        if not isinstance(values, (list, tuple)) or not all(isinstance(v, str) for v in values):
+            raise TypeError(f"the {name} filter takes a name or a list of names")
+        if len(values) > MAX_FILTER_VALUES:
+            raise ValueError(f"at most {MAX_FILTER_VALUES} values for the {name} filter")
+        for text in values:
+            text = text.strip()[:MAX_FILTER_CHARS]
+            clause, _ = _field_query(name, text, quoted=True)
+            if clause is not None:
+                clauses.append(clause)
+                labels.append(f'{name}:"{text}"')
+    if not clauses:
+        return parsed
+
+    def with_filters(base: q.Query | None) -> q.Query | None:
+        if base is None:
+            return None
+        if base is q.NullQuery:
+            return q.And(clauses) if len(clauses) > 1 else clauses[0]
+        return q.And([base, *clauses])
+
+    def label(text: str) -> str:
+        words, _, left_out = text.partition(" NOT ")
+        kept = [w for w in [words if words != "everything" else ""] if w] + labels
+        return _render(" AND ", kept, [left_out] if left_out else [])
+
+    return replace(
+        parsed,
+        all_words=with_filters(parsed.all_words),
+        any_words=with_filters(parsed.any_words),
+        understood=label(parsed.understood),
+        understood_any=label(parsed.understood_any) if parsed.understood_any else "",
+    )

@@ -22,7 +22,7 @@ import shutil
 import signal
 import sys
 from collections.abc import Callable, Iterator
-from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures import FIRST_EXCEPTION, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
 from itertools import islice
 from pathlib import Path
@@ -31,15 +31,16 @@ from whoosh import index as whoosh_index
 from whoosh.writing import SegmentWriter
 
 from searcher.article import Problem
+from searcher.errors import WorkerDied
 
 _worker: dict = {}
 
 
-class WorkerDied(RuntimeError):
-    """An indexing worker process ended abruptly; the message is meant for a person."""
+#: How often (seconds) the parent looks at the workers' progress while it waits for them.
+TICK_SECONDS = 0.25
 
 
-def _start_worker(parts: str, indexname: str, schema, lock_fd: int) -> None:
+def _start_worker(parts: str, indexname: str, schema, lock_fd: int, done) -> None:
     """Each worker gets its own folder and an empty index there to write segments in.
 
     It lets go of the write lock it inherited (the parent holds it) and dies with
@@ -51,6 +52,7 @@ def _start_worker(parts: str, indexname: str, schema, lock_fd: int) -> None:
     folder.mkdir(parents=True, exist_ok=True)
     _worker["ix"] = whoosh_index.create_in(str(folder), schema, indexname=indexname)
     _worker["folder"] = folder
+    _worker["done"] = done
 
 
 def _die_with_parent() -> None:
@@ -76,6 +78,8 @@ def _write_share(task: tuple[Callable, list]) -> tuple[str, object | None, list]
             except Exception as err:  # one bad article never stops the rest
                 prepared.error = f"could not index ({type(err).__name__}: {err}); skipped"
         outcomes.append(prepared)
+        with _worker["done"].get_lock():
+            _worker["done"].value += 1
     if not writer._added:
         writer.cancel()
         return str(_worker["folder"]), None, outcomes
@@ -126,6 +130,16 @@ def remove_parts(index_dir: Path) -> None:
         shutil.rmtree(entry, ignore_errors=True)
 
 
+def _wait_for(futures: list[Future], done, on_tick: Callable[[int], None] | None) -> None:
+    """Wait for a batch's shares, telling ``on_tick`` how far the workers got."""
+    while True:
+        finished, waiting = wait(futures, timeout=TICK_SECONDS, return_when=FIRST_EXCEPTION)
+        if on_tick is not None:
+            on_tick(done.value)
+        if not waiting or any(f.exception() is not None for f in finished):
+            return
+
+
 def write_parallel(
     ix,
     index_dir: Path,
@@ -136,18 +150,24 @@ def write_parallel(
     report,
     after_commit: Callable[[], None],
     lock_fd: int,
+    on_tick: Callable[[int], None] | None = None,
 ) -> None:
-    """Write ``jobs`` with ``procs`` worker processes, one commit per ``batch`` jobs."""
+    """Write ``jobs`` with ``procs`` worker processes, one commit per ``batch`` jobs.
+
+    ``on_tick`` is called a few times a second while the workers write, with how many
+    articles they have prepared so far in this run.
+    """
     parts = index_dir / f"{ix.indexname}.parts"
     remove_parts(index_dir)
     context = multiprocessing.get_context("fork" if sys.platform != "win32" else "spawn")
+    done = context.Value("q", 0)
     # an executor, not a Pool: a worker that dies (killed, out of memory) breaks the run
     # with an error instead of leaving it waiting for an answer that never comes
     executor = ProcessPoolExecutor(
         procs,
         mp_context=context,
         initializer=_start_worker,
-        initargs=(str(parts), ix.indexname, ix.schema, lock_fd),
+        initargs=(str(parts), ix.indexname, ix.schema, lock_fd, done),
     )
     try:
         pending: list[Future] | None = None
@@ -160,6 +180,7 @@ def write_parallel(
                     for share in _shares(chunk, procs)
                 ]
             if pending is not None:
+                _wait_for(pending, done, on_tick)
                 _commit(ix, index_dir, [future.result() for future in pending], report)
                 after_commit()
             if submitted is None:

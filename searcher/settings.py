@@ -26,8 +26,11 @@ CACHED_POSTINGS = 8_000_000
 
 #: Hits per page when the caller does not say.
 DEFAULT_LIMIT = 10
-#: Upper bound on hits per page, so one request cannot ask for the whole archive.
+#: Upper bound on hits per page, so one request cannot ask for the whole archive
+#: (the command line, the library and the page share it).
 MAX_LIMIT = 100
+#: Deepest page number accepted; deeper paging is almost always a crawler.
+MAX_PAGE = 1000
 
 #: Snippet shape: up to this many fragments of about this many characters each.
 SNIPPET_FRAGMENTS = 3

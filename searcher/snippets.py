@@ -42,6 +42,9 @@ def _find_matches(body: str, terms: set[str], skip: int) -> list[tuple[str, int,
     return found
 
 
+_LEADING_JUNK = set(",;:.!?)]}”’-–—·|/")
+
+
 def _window_start(body: str, match_start: int, floor: int) -> tuple[int, bool]:
     """Where a fragment around a match begins, and whether that is a sentence start."""
     lookback = max(floor, match_start - SENTENCE_LOOKBACK)
@@ -51,7 +54,15 @@ def _window_start(body: str, match_start: int, floor: int) -> tuple[int, bool]:
     if lookback == floor:
         return floor, True
     space = body.rfind(" ", lookback, max(lookback, match_start - SENTENCE_LOOKBACK // 2))
-    return (space + 1 if space >= 0 else lookback), False
+    return _past_punctuation(body, space + 1 if space >= 0 else lookback, match_start), False
+
+
+def _past_punctuation(body: str, start: int, limit: int) -> int:
+    """``start`` moved past punctuation and spaces a fragment must not begin with (the
+    orphan comma of ``… , kata``), never past ``limit``."""
+    while start < limit and (body[start] in _LEADING_JUNK or body[start].isspace()):
+        start += 1
+    return start
 
 
 def _window_end(body: str, start: int, chars: int) -> tuple[int, bool]:
@@ -96,6 +107,7 @@ def _fragments(body: str, matches: list[tuple[str, int, int]], count: int, chars
 
 
 def _lead(body: str, chars: int, skip: int) -> list[tuple[int, int, bool, bool]]:
+    skip = _past_punctuation(body, skip, len(body))
     end, clean = _window_end(body, skip, chars)
     return [(skip, end, True, clean)]
 

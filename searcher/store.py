@@ -19,26 +19,13 @@ from pathlib import Path
 
 from whoosh import index as whoosh_index
 
+from searcher.errors import IndexError_, IndexLocked, IndexMissing, IndexVersionMismatch
 from searcher.schema import SCHEMA_VERSION, build_schema
+
+__all__ = ["IndexError_", "IndexLocked", "IndexMissing", "IndexVersionMismatch"]
 
 META_FILE = "searcher.json"
 LOCK_FILE = "searcher.lock"
-
-
-class IndexError_(Exception):
-    """Base for problems opening an index; the message is meant for a person."""
-
-
-class IndexMissing(IndexError_):
-    pass
-
-
-class IndexVersionMismatch(IndexError_):
-    pass
-
-
-class IndexLocked(IndexError_):
-    pass
 
 
 def read_meta(index_dir: Path) -> dict | None:

@@ -58,5 +58,5 @@ def small_index(small_archive, tmp_path_factory) -> Archive:
 def seed_archive(tmp_path) -> Archive:
     """A fresh index holding only the seed article."""
     archive = Archive(tmp_path / "index")
-    archive.index([ROOT / "seeds"])
+    archive.index([SEED])
     return archive

@@ -7,7 +7,7 @@ import threading
 from searcher import Archive
 from searcher.analysis import analyze
 from searcher.snippets import make_snippet
-from tests.conftest import ROOT, SEED_ID
+from tests.conftest import SEED, SEED_ID
 
 
 def test_taliban_tajikistan_finds_the_seed_with_both_words_marked(small_index):
@@ -19,7 +19,7 @@ def test_taliban_tajikistan_finds_the_seed_with_both_words_marked(small_index):
     assert "<mark>Taliban</mark>" in first.snippet_html
     assert "<mark>Tajikistan</mark>" in first.snippet_html
     assert results.fallback is None
-    assert results.understood == "taliban AND tajikistan"
+    assert results.understood == "Taliban AND Tajikistan"
 
 
 def test_lowercase_query_finds_capitalised_name_but_not_talib(small_index):
@@ -103,12 +103,12 @@ def test_long_article_gets_its_snippet():
 
 def test_reindexing_twice_leaves_one_copy(tmp_path):
     archive = Archive(tmp_path / "ix")
-    first = archive.index([ROOT / "seeds"])
-    second = archive.index([ROOT / "seeds"])
+    first = archive.index([SEED])
+    second = archive.index([SEED])
     assert (first.added, second.added, second.unchanged) == (1, 0, 1)
     assert archive.search("Taliban").total == 1
     assert archive.stats().articles == 1
-    rebuilt = archive.index([ROOT / "seeds"], rebuild=True)
+    rebuilt = archive.index([SEED], rebuild=True)
     assert rebuilt.added == 1 and archive.search("Taliban").total == 1
 
 

@@ -9,28 +9,39 @@ text is always escaped, and the only markup added is the ``<mark>`` of snippets,
 from __future__ import annotations
 
 from pathlib import Path
-from urllib.parse import urlencode
+from urllib.parse import urlencode, urlsplit
 
-from flask import Flask, abort, jsonify, render_template, request
+from flask import Flask, abort, jsonify, redirect, render_template, request, url_for
 from markupsafe import Markup
 from werkzeug.exceptions import HTTPException
 
+from searcher import settings
 from searcher.archive import Archive
-from searcher.query import MAX_QUERY_CHARS, parse
+from searcher.errors import SearcherError
+from searcher.query import MAX_FILTER_CHARS, MAX_QUERY_CHARS, parse
 from searcher.snippets import highlight
-from searcher.store import IndexError_
 
-#: Largest page size the page and the API accept.
-MAX_LIMIT = 50
-#: Deepest page number accepted; deeper paging is almost always a crawler.
-MAX_PAGE = 1000
-#: Facet filters the page adds as URL parameters, and the query field each becomes.
-FILTERS = {"person": "people", "place": "places", "org": "organisations"}
+#: Facet filters the page adds as URL parameters, in the order the page shows them,
+#: with the Indonesian title of each column.
+FILTERS = {"person": "Tokoh", "place": "Tempat", "org": "Organisasi"}
 FACET_LABELS = {"PER": "person", "LOC": "place", "ORG": "org"}
+#: The page's own words for what the parser noted (``searcher.query.Note.kind``).
+NOTES_ID = {
+    "cut": "Kueri dipotong menjadi {value} karakter pertamanya.",
+    "field": "Tidak ada kolom “{value}:”; dicari sebagai kata biasa.",
+    "bad_date": "Filter tanggal “{value}” diabaikan: tulis TTTT, TTTT-BB atau TTTT-BB-HH, "
+    "rentang dengan “..”.",
+    "date_order": "Filter tanggal “{value}” diabaikan: tanggal akhirnya sebelum tanggal awal.",
+    "stopwords": "Hanya kata yang terlalu umum untuk dicari: {value}.",
+}
 
 
 class BadRequest(ValueError):
-    """A request parameter out of bounds; the message is shown to the person."""
+    """A request parameter out of bounds: English for the API, Indonesian for the page."""
+
+    def __init__(self, message: str, pesan: str) -> None:
+        super().__init__(message)
+        self.pesan = pesan
 
 
 def _int_arg(name: str, default: int, low: int, high: int) -> int:
@@ -40,28 +51,45 @@ def _int_arg(name: str, default: int, low: int, high: int) -> int:
     try:
         value = int(raw)
     except ValueError:
-        raise BadRequest(f"{name} must be a whole number, not {raw[:20]!r}") from None
+        raise BadRequest(
+            f"{name} must be a whole number, not {raw[:20]!r}",
+            f"{name} harus bilangan bulat, bukan {raw[:20]!r}",
+        ) from None
     if not low <= value <= high:
-        raise BadRequest(f"{name} must be between {low} and {high}")
+        raise BadRequest(
+            f"{name} must be between {low:,} and {high:,}",
+            f"{name} harus antara {low:,} dan {high:,}".replace(",", "."),
+        )
     return value
 
 
-def _request_query() -> tuple[str, str, dict[str, str], int, int]:
-    """The typed query, the full query with facet filters, the filters, page and limit."""
+def _request_query() -> tuple[str, dict[str, str], int, int]:
+    """The typed query, the facet filters (never cut with the query), page and limit."""
     typed = request.args.get("q", "").strip()
     if len(typed) > MAX_QUERY_CHARS:
-        raise BadRequest(f"the query is longer than {MAX_QUERY_CHARS} characters")
-    filters = {
-        name: request.args[name].strip()[:200]
-        for name in FILTERS
-        if request.args.get(name, "").strip()
-    }
-    full = " ".join(
-        [typed] + [f'{name}:"{value.replace(chr(34), "")}"' for name, value in filters.items()]
-    ).strip()
-    page = _int_arg("page", 1, 1, MAX_PAGE)
-    limit = _int_arg("limit", 10, 1, MAX_LIMIT)
-    return typed, full, filters, page, limit
+        raise BadRequest(
+            f"the query is longer than {MAX_QUERY_CHARS} characters",
+            f"kueri lebih dari {MAX_QUERY_CHARS} karakter",
+        )
+    filters = {}
+    for name in (*FILTERS, "source"):
+        value = request.args.get(name, "").strip()
+        if len(value) > MAX_FILTER_CHARS:
+            raise BadRequest(
+                f"the {name} filter is longer than {MAX_FILTER_CHARS} characters",
+                f"filter {name} lebih dari {MAX_FILTER_CHARS} karakter",
+            )
+        if value:
+            filters[name] = value
+    page = _int_arg("page", 1, 1, settings.MAX_PAGE)
+    limit = _int_arg("limit", settings.DEFAULT_LIMIT, 1, settings.MAX_LIMIT)
+    return typed, filters, page, limit
+
+
+def _search(archive: Archive, typed: str, filters: dict[str, str], page: int, limit: int):
+    if not typed and not filters:
+        return None
+    return archive.search(typed, limit=limit, page=page, filters=filters)
 
 
 def create_app(index_dir: str | Path | None = None) -> Flask:
@@ -76,21 +104,31 @@ def create_app(index_dir: str | Path | None = None) -> Flask:
         clean = {k: v for k, v in params.items() if v not in (None, "", 1) or k == "q"}
         return "/?" + urlencode(clean)
 
+    @app.template_filter("tanggal")
+    def tanggal(moment, long: bool = False) -> str:
+        return indonesian_date(moment, long)
+
+    @app.template_filter("catatan")
+    def catatan(note) -> str:
+        template = NOTES_ID.get(getattr(note, "kind", ""))
+        return template.format(value=note.value) if template else str(note)
+
     @app.get("/")
     def search_page():
-        typed, full, filters, page, limit = _request_query()
-        results = archive.search(full, limit=limit, page=page) if full else None
+        typed, filters, page, limit = _request_query()
+        results = _search(archive, typed, filters, page, limit)
         base = {"q": typed, **filters}
+        shown_limit = limit if limit != settings.DEFAULT_LIMIT else None
         chips = [
-            {"label": FILTERS[name], "value": value,
+            {"label": FILTERS.get(name, "Sumber"), "value": value,
              "remove": link(**{k: v for k, v in base.items() if k != name})}
             for name, value in filters.items()
         ]  # fmt: skip
         facets = []
         if results:
-            for label, names in results.facets.items():
-                field = FACET_LABELS.get(label)
-                if not field:
+            for label, field in FACET_LABELS.items():
+                names = results.facets.get(label)
+                if not names:
                     continue
                 facets.append({
                     "title": FILTERS[field],
@@ -100,11 +138,11 @@ def create_app(index_dir: str | Path | None = None) -> Flask:
         pages = {}
         if results and results.total:
             if page > 1:
-                pages["previous"] = link(
-                    **base, page=page - 1, limit=limit if limit != 10 else None
-                )
+                previous = min(page - 1, results.pages)
+                pages["previous"] = link(**base, page=previous, limit=shown_limit)
             if page < results.pages:
-                pages["next"] = link(**base, page=page + 1, limit=limit if limit != 10 else None)
+                pages["next"] = link(**base, page=page + 1, limit=shown_limit)
+            pages["last"] = link(**base, page=results.pages, limit=shown_limit)
         suggestion = None
         if results and results.suggestion:
             suggestion = {
@@ -126,42 +164,72 @@ def create_app(index_dir: str | Path | None = None) -> Flask:
         paragraphs = [Markup(highlight(p, terms)) for p in article.body.split("\n\n") if p]
         return render_template(
             "article.html", article=article, paragraphs=paragraphs, q=q,
-            headline=Markup(highlight(article.headline, terms)),
+            headline=Markup(highlight(article.headline, terms)), original=web_link(article.url),
         )  # fmt: skip
 
     @app.get("/api/search")
     def api_search():
-        _, full, _, page, limit = _request_query()
-        return jsonify(archive.search(full, limit=limit, page=page).to_json())
+        typed, filters, page, limit = _request_query()
+        return jsonify(archive.search(typed, limit=limit, page=page, filters=filters).to_json())
 
     @app.get("/healthz")
     def healthz():
-        stats = archive.stats()
-        return jsonify({"status": "ok", "articles": stats.articles})
+        return jsonify({"status": "ok", "articles": archive.count()})
+
+    @app.get("/favicon.ico")
+    def favicon():
+        return redirect(url_for("static", filename="favicon.svg"), code=301)
 
     @app.errorhandler(BadRequest)
     def bad_request(err: BadRequest):
-        return _error(400, "That request does not make sense", str(err))
+        return _error(400, "Permintaan itu tidak bisa dijawab", err.pesan, str(err))
 
-    @app.errorhandler(IndexError_)
-    def no_index(err: IndexError_):
-        return _error(503, "The archive is not ready", str(err))
+    @app.errorhandler(SearcherError)
+    def no_index(err: SearcherError):
+        return _error(503, "Arsip belum siap", str(err), str(err))
 
     @app.errorhandler(HTTPException)
     def http_error(err: HTTPException):
         if err.code == 404:
-            return _error(404, "Not found", "No article or page lives at this address.")
-        return _error(err.code or 500, err.name, err.description or "")
+            return _error(404, "Tidak ditemukan", "Tidak ada artikel atau halaman di alamat ini.",
+                          "No article or page lives at this address.")  # fmt: skip
+        return _error(err.code or 500, err.name, err.description or "", err.description or "")
 
     @app.errorhandler(Exception)
     def unexpected(err: Exception):
         app.logger.exception("unexpected error")
-        return _error(500, "Something went wrong", "The error was logged; please try again.")
+        return _error(500, "Terjadi kesalahan", "Kesalahan sudah dicatat; silakan coba lagi.",
+                      "The error was logged; please try again.")  # fmt: skip
 
     return app
 
 
-def _error(code: int, title: str, message: str):
+#: Indonesian month names, for dates on the page.
+BULAN = ("Januari", "Februari", "Maret", "April", "Mei", "Juni", "Juli", "Agustus",
+         "September", "Oktober", "November", "Desember")  # fmt: skip
+
+
+def indonesian_date(moment, long: bool = False) -> str:
+    """``28 Mar 2017`` (``28 Maret 2017, 14.30`` long), with no time the archive did not give."""
+    month = BULAN[moment.month - 1]
+    text = f"{moment.day} {month if long else month[:3]} {moment.year}"
+    if long and (moment.hour, moment.minute, moment.second) != (0, 0, 0):
+        text += f", {moment.hour:02d}.{moment.minute:02d}"
+    return text
+
+
+def web_link(url: str) -> str | None:
+    """``url`` when it is safe to link to (``http``/``https``), else None: a stored
+    ``javascript:`` URL must never become a link."""
+    cleaned = "".join(url.split())  # browsers drop whitespace and control characters
+    try:
+        scheme = urlsplit(cleaned).scheme.lower()
+    except ValueError:
+        return None
+    return cleaned if scheme in ("http", "https") else None
+
+
+def _error(code: int, title: str, pesan: str, message: str):
     if request.path.startswith("/api/") or request.path == "/healthz":
         return jsonify({"error": message or title}), code
-    return render_template("error.html", code=code, title=title, message=message), code
+    return render_template("error.html", code=code, title=title, message=pesan), code

@@ -142,6 +142,6 @@ def test_path_vanishing_mid_run_is_reported_and_the_rest_indexed(tmp_path):
 
 
 def test_missing_path_is_reported(tmp_path):
-    report = Archive(tmp_path / "ix").index([tmp_path / "nowhere", SEED.parent], entities=False)
+    report = Archive(tmp_path / "ix").index([tmp_path / "nowhere", SEED], entities=False)
     assert report.added == 1
     assert [p.message for p in report.problems] == ["no such file or folder"]

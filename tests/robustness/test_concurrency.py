@@ -6,7 +6,7 @@ import threading
 import time
 
 from searcher import Archive
-from tests.conftest import ROOT
+from tests.conftest import SEED
 from tests.robustness.conftest import BATCH, committed, start_indexing
 
 
@@ -17,14 +17,14 @@ def test_second_writer_stops_with_a_clear_message_or_waits(archive_order, tmp_pa
     while committed(index_dir) < BATCH:
         assert first.poll() is None
         time.sleep(0.05)
-    second = start_indexing(ROOT / "seeds", index_dir)
+    second = start_indexing(SEED, index_dir)
     _, err = second.communicate(timeout=60)
     assert second.returncode == 2
     assert err.strip() == (
         f"search: another `search index` is writing to {index_dir}; "
         "try again later or pass --wait SECONDS"
     )
-    third = start_indexing(ROOT / "seeds", index_dir, "--wait", "300")
+    third = start_indexing(SEED, index_dir, "--wait", "300")
     assert first.wait(timeout=300) == 0
     _, err = third.communicate(timeout=300)
     assert third.returncode == 0, err
@@ -38,7 +38,7 @@ def test_readers_keep_answering_and_see_new_articles_after_commit(archive_order,
     folder, ids = archive_order
     index_dir = tmp_path / "ix"
     reader = Archive(index_dir)
-    reader.index([ROOT / "seeds"], entities=False)
+    reader.index([SEED], entities=False)
     assert reader.search("Jakarta").total == 0
     per_thread: dict[int, list[int]] = {}
     errors = []

@@ -68,7 +68,7 @@ def test_search_facet_and_article_in_chromium(server, tmp_path):
         try:
             page = browser.new_page()
             page.goto(server + "/")
-            box = page.get_by_role("searchbox", name="Query")
+            box = page.get_by_role("searchbox", name="Kata pencarian")
             box.fill("Taliban Tajikistan")
             box.press("Enter")
             first = page.locator("li.hit").first
@@ -80,7 +80,7 @@ def test_search_facet_and_article_in_chromium(server, tmp_path):
             page.screenshot(path=str(tmp_path / "results.png"), full_page=True)
 
             page.locator("aside.facets").get_by_role("link", name="Vladimir Putin").click()
-            expect(page.locator("a.chip")).to_contain_text("people: Vladimir Putin")
+            expect(page.locator("a.chip")).to_contain_text("Tokoh: Vladimir Putin")
             expect(page.locator("li.hit").first.locator("h2")).to_have_text(
                 "Putin ingin membangun hubungan dengan Taliban"
             )

@@ -24,22 +24,22 @@ def test_results_with_marks_entities_and_facets(client):
     assert f'href="{SEED_LINK}?q=Taliban+Tajikistan"' in html
     assert "<span>Vladimir Putin</span>" in html  # entities of the hit
     assert 'href="/?q=Taliban+Tajikistan&amp;person=Vladimir+Putin"' in html  # facet link
-    assert "1 article for <strong>taliban AND tajikistan</strong>" in html
+    assert "1 artikel untuk <strong>Taliban AND Tajikistan</strong>" in html
 
 
 def test_facet_filter_shows_a_removable_chip(client):
     html = client.get("/?q=Taliban&person=Vladimir+Putin").get_data(as_text=True)
     assert 'class="chip" href="/?q=Taliban"' in html
-    assert "people: Vladimir Putin" in html
+    assert "Tokoh: Vladimir Putin" in html
     assert "Putin ingin membangun" in html
 
 
 def test_fallback_note_and_did_you_mean(client):
     html = client.get("/?q=Taliban+qwertyuiop").get_data(as_text=True)
-    assert "showing articles with any of them" in html
+    assert "yang ditampilkan memuat salah satunya" in html
     empty = client.get("/?q=Tajikistn").get_data(as_text=True)
-    assert "No article matches" in empty
-    assert 'Did you mean <a href="/?q=Tajikistan">Tajikistan</a>?' in empty
+    assert "Tidak ada artikel yang cocok" in empty
+    assert 'Maksud Anda <a href="/?q=Tajikistan">Tajikistan</a>?' in empty
 
 
 def test_pagination(client):
@@ -99,7 +99,7 @@ def test_bounds_give_friendly_400s(client):
         "/?q=banjir&page=0",
         "/?q=banjir&page=abc",
         "/?q=banjir&page=99999",
-        "/?q=banjir&limit=51",
+        "/?q=banjir&limit=101",
         "/?q=banjir&limit=-1",
         "/?q=" + "a" * 501,
         "/api/search?q=banjir&limit=1000",
@@ -108,7 +108,7 @@ def test_bounds_give_friendly_400s(client):
         assert response.status_code == 400, url
         body = response.get_data(as_text=True)
         assert "Traceback" not in body
-    assert "page must be between 1 and 1000" in client.get("/?q=x&page=0").get_data(as_text=True)
+    assert "page harus antara 1 dan 1.000" in client.get("/?q=x&page=0").get_data(as_text=True)
     assert client.get("/api/search?q=x&page=nol").get_json() == {
         "error": "page must be a whole number, not 'nol'"
     }
@@ -117,7 +117,7 @@ def test_bounds_give_friendly_400s(client):
 def test_unknown_article_is_a_404_page(client):
     response = client.get("/article/tidak-ada")
     assert response.status_code == 404
-    assert "No article or page lives at this address." in response.get_data(as_text=True)
+    assert "Tidak ada artikel atau halaman di alamat ini." in response.get_data(as_text=True)
 
 
 def test_no_stack_traces_on_errors(client, monkeypatch, web_archive):
@@ -134,15 +134,17 @@ def test_no_stack_traces_on_errors(client, monkeypatch, web_archive):
 def test_picks_up_a_new_commit_without_restart(tmp_path):
     from searcher import Archive
     from searcher.web import create_app
-    from tests.conftest import ROOT
+    from tests.conftest import SEED
 
     archive = Archive(tmp_path / "ix")
-    archive.index([ROOT / "seeds"], entities=False)
+    archive.index([SEED], entities=False)
     client = create_app(tmp_path / "ix").test_client()
     assert "Putin" in client.get("/?q=Taliban").get_data(as_text=True)
-    assert "No article matches" in client.get("/?q=Kampung+Pulo").get_data(as_text=True)
+    assert "Tidak ada artikel yang cocok" in client.get("/?q=Kampung+Pulo").get_data(as_text=True)
     folder = tmp_path / "baru"
     folder.mkdir()
     (folder / "a.jsonl").write_text(json.dumps(HOSTILE) + "\n", "utf-8")
     archive.index([folder], entities=False)
-    assert "No article matches" not in client.get("/?q=Kampung+Pulo").get_data(as_text=True)
+    assert "Tidak ada artikel yang cocok" not in client.get("/?q=Kampung+Pulo").get_data(
+        as_text=True
+    )
