@@ -39,7 +39,7 @@ class DefaultToQuery(click.Group):
     """
 
     def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
-        own = {name for param in self.params for name in param.opts}
+        own = {name for param in self.get_params(ctx) for name in param.opts}
         if not args or (args[0] not in self.commands and args[0] not in own):
             args = ["query", *args]
         return super().parse_args(ctx, args)

@@ -108,6 +108,13 @@ def create_app(index_dir: str | Path | None = None) -> Flask:
     def tanggal(moment, long: bool = False) -> str:
         return indonesian_date(moment, long)
 
+    @app.template_filter("iso")
+    def iso(moment) -> str:
+        """The ``datetime`` attribute: a date alone when the archive gave no time."""
+        if (moment.hour, moment.minute, moment.second) == (0, 0, 0):
+            return moment.date().isoformat()
+        return moment.isoformat()
+
     @app.template_filter("catatan")
     def catatan(note) -> str:
         template = NOTES_ID.get(getattr(note, "kind", ""))

@@ -22,6 +22,14 @@ HOSTILE = {
     "source": "<b>uji</b>",
     "date": "2017-02-21",
 }
+#: A stored ``javascript:`` URL (mixed case, leading spaces) that must never become a link.
+SCRIPT_URL = {
+    "id": "hostile-url",
+    "title": "Tautan berbahaya di arsip",
+    "body": "Artikel ini menyimpan tautan javascript yang tidak boleh menjadi tautan di halaman.",
+    "url": "  JaVaScRiPt:alert(document.domain)",
+    "date": "2017-02-22 14:30",
+}
 
 
 @pytest.fixture(scope="session")
@@ -29,7 +37,7 @@ def web_archive(tmp_path_factory) -> Archive:
     folder = tmp_path_factory.mktemp("web") / "berita"
     folder.mkdir()
     shutil.copy(SEED, folder / SEED.name)
-    records = indosum_records(150) + [HOSTILE]
+    records = indosum_records(150) + [HOSTILE, SCRIPT_URL]
     (folder / "arsip.jsonl").write_text(
         "\n".join(json.dumps(r, ensure_ascii=False) for r in records) + "\n", "utf-8"
     )

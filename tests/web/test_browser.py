@@ -95,3 +95,35 @@ def test_search_facet_and_article_in_chromium(server, tmp_path):
             browser.close()
     assert (tmp_path / "results.png").stat().st_size > 10_000
     assert (tmp_path / "article.png").stat().st_size > 10_000
+
+
+def test_phone_sized_window_reaches_facets_without_scrolling(server, tmp_path):
+    from playwright.sync_api import expect, sync_playwright
+
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch_persistent_context(
+            user_data_dir=str(tmp_path / "profile"),
+            executable_path=CHROMIUM,
+            args=CHROMIUM_ARGS,
+            headless=True,
+            viewport={"width": 390, "height": 844},
+        )
+        try:
+            page = browser.new_page()
+            page.goto(server + "/?q=Jakarta")
+            label = page.locator("label.facet-label")
+            expect(label).to_be_visible()
+            first_hit = page.locator("li.hit").first
+            assert label.bounding_box()["y"] < first_hit.bounding_box()["y"]
+            assert label.bounding_box()["y"] < 844  # on the first screen
+            people = page.locator("aside.facets h3", has_text="Tokoh")
+            expect(people).to_be_hidden()  # folded until asked for
+            label.click()
+            expect(people).to_be_visible()
+            page.locator("aside.facets li a").first.click()
+            expect(page.locator("a.chip")).to_contain_text("Tokoh: ")
+            expect(page.locator("aside.facets li.active")).to_have_count(1)
+            page.screenshot(path=str(tmp_path / "phone.png"), full_page=False)
+        finally:
+            browser.close()
+    assert (tmp_path / "phone.png").stat().st_size > 10_000

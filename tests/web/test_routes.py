@@ -148,3 +148,72 @@ def test_picks_up_a_new_commit_without_restart(tmp_path):
     assert "Tidak ada artikel yang cocok" not in client.get("/?q=Kampung+Pulo").get_data(
         as_text=True
     )
+
+
+def test_the_page_speaks_indonesian(client):
+    home = client.get("/").get_data(as_text=True)
+    assert '<html lang="id">' in home and "Cari di arsip berita" in home
+    html = client.get("/?q=Jakarta").get_data(as_text=True)
+    assert "artikel untuk <strong>Jakarta</strong>" in html and "halaman 1 dari" in html
+    for english in ("articles for", "No article", "Did you mean", "people", "Back to"):
+        assert english not in html
+    none = client.get("/?q=yang+dan+di").get_data(as_text=True)
+    assert "Tidak ada yang dicari" in none and "terlalu umum untuk dicari: yang, dan, di" in none
+    bad_date = client.get("/?q=banjir+date:garbage").get_data(as_text=True)
+    assert "Filter tanggal “garbage” diabaikan" in bad_date
+
+
+def test_facet_columns_in_a_fixed_order_and_the_active_one_marked(client):
+    html = client.get("/?q=Jakarta&person=Joko+Widodo").get_data(as_text=True)
+    order = [html.index(f"<h3>{title}</h3>") for title in ("Tokoh", "Tempat", "Organisasi")]
+    assert order == sorted(order)
+    assert '<li class="active"><a href="/?q=Jakarta&amp;person=Joko+Widodo" aria-current' in html
+    # on a phone the facets fold into one line that comes before the results
+    assert html.index('class="facet-label"') < html.index('<ol class="hits"')
+
+
+def test_favicon(client):
+    assert 'rel="icon"' in client.get("/").get_data(as_text=True)
+    redirect = client.get("/favicon.ico")
+    assert redirect.status_code == 301 and redirect.location.endswith("/static/favicon.svg")
+    assert client.get("/static/favicon.svg").data.startswith(b"<svg")
+
+
+def test_dates_show_a_time_only_when_the_archive_gave_one(client):
+    without = client.get("/article/hostile-1").get_data(as_text=True)
+    assert "21 Februari 2017</time>" in without and "00.00" not in without
+    with_time = client.get("/article/hostile-url").get_data(as_text=True)
+    assert "22 Februari 2017, 14.30</time>" in with_time
+    listing = client.get("/?q=Kampung+Pulo").get_data(as_text=True)
+    assert "21 Feb 2017</time>" in listing and "00:00" not in listing
+
+
+def test_a_javascript_url_is_never_a_link(client):
+    html = client.get("/article/hostile-url").get_data(as_text=True)
+    assert "Tautan berbahaya" in html
+    assert "javascript:" not in html.lower() and "sumber asli" not in html
+    normal = client.get(f"{SEED_LINK}").get_data(as_text=True)
+    assert "sumber asli" not in normal  # the seed page has no URL at all
+
+
+def test_facet_filters_alone_and_never_cut_with_the_query(client):
+    alone = client.get("/?person=Vladimir+Putin")
+    assert alone.status_code == 200
+    assert "Putin ingin membangun hubungan dengan Taliban" in alone.get_data(as_text=True)
+    api = client.get("/api/search?q=-banjir")
+    assert api.status_code == 200 and api.get_json()["total"] > 0
+    long_query = "Putin " + "x" * 488
+    kept = client.get("/api/search", query_string={"q": long_query, "person": "Vladimir Putin"})
+    assert 'person:"Vladimir Putin"' in kept.get_json()["understood"]
+    too_long = client.get("/", query_string={"q": "Putin", "person": "x" * 201})
+    assert too_long.status_code == 400
+
+
+def test_page_past_the_end_links_to_the_last(client):
+    html = client.get("/?q=Jakarta&page=999").get_data(as_text=True)
+    assert "melewati halaman terakhir" in html and "page 999 of" not in html
+    assert 'href="/?q=Jakarta&amp;page=' in html
+
+
+def test_healthz_is_cheap_and_counts_articles(client, web_archive):
+    assert client.get("/healthz").get_json() == {"status": "ok", "articles": 153}
