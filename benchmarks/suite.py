@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import json
 import multiprocessing
+import queue
 import resource
 import statistics
 import sys
@@ -49,11 +50,19 @@ def _own_peak_kb() -> int:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
 
 
+class EngineFailed(RuntimeError):
+    """One engine could not build or answer; the suite reports it and goes on."""
+
+
 def _build_child(name: str, folder: str, source: str, procs: int, options: dict, out) -> None:
-    engine = engines.make(name, Path(folder), **options)
-    began = time.perf_counter()
-    engine.build(Path(source), procs=procs)
-    seconds = time.perf_counter() - began
+    try:
+        engine = engines.make(name, Path(folder), **options)
+        began = time.perf_counter()
+        engine.build(Path(source), procs=procs)
+        seconds = time.perf_counter() - began
+    except BaseException as err:  # said to the parent, which goes on with the other engines
+        out.put({"error": f"{type(err).__name__}: {err}"})
+        raise
     own = _own_peak_kb()
     children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
     out.put(
@@ -73,8 +82,18 @@ def build(name: str, folder: Path, source: Path, procs: int, options: dict) -> d
         target=_build_child, args=(name, str(folder), str(source), procs, options, out)
     )
     child.start()
-    result = out.get()
+    while True:
+        try:
+            result = out.get(timeout=1.0)
+            break
+        except queue.Empty:
+            if not child.is_alive():
+                raise EngineFailed(
+                    f"{name}: the build process ended (exit code {child.exitcode}) with no result"
+                ) from None
     child.join()
+    if "error" in result:
+        raise EngineFailed(f"{name}: {result['error']}")
     return result
 
 
@@ -142,6 +161,13 @@ def print_table(
         print(line)
 
 
+def failed(report: dict, name: str, err: Exception) -> None:
+    """Say that an engine failed, keep it in the JSON report, and let the suite go on."""
+    message = str(err) if isinstance(err, EngineFailed) else f"{type(err).__name__}: {err}"
+    print(f"!! engine {name} failed and is left out: {message}", flush=True)
+    report.setdefault("failures", []).append({"engine": name, "error": message})
+
+
 @click.command()
 @click.option(
     "--sizes", default="1000,10000,50000", show_default=True, help="Archive sizes, comma-separated."
@@ -191,16 +217,20 @@ def main(
             for name in names:
                 options = options_for(name, "all", entities)
                 row = {}
-                for procs in (1, 2):
-                    folder = work / f"{name}-{size}-{procs}"
-                    built = build(name, folder, source, procs, options)
-                    row[f"docs/s {procs}p"] = size / built["seconds"]
-                    row[f"peak MB {procs}p"] = built["peak_mb"]
-                    row["size MB"] = built["size_mb"]
+                try:
+                    for procs in (1, 2):
+                        folder = work / f"{name}-{size}-{procs}"
+                        built = build(name, folder, source, procs, options)
+                        row[f"docs/s {procs}p"] = size / built["seconds"]
+                        row[f"peak MB {procs}p"] = built["peak_mb"]
+                        row["size MB"] = built["size_mb"]
+                    querying[name] = latency(
+                        engines.make_existing(name, folder, **options), queries, rounds
+                    )
+                except Exception as err:  # one engine's failure never stops the others
+                    failed(report, name, err)
+                    continue
                 indexing[name] = row
-                querying[name] = latency(
-                    engines.make_existing(name, folder, **options), queries, rounds
-                )
             print_table(
                 "indexing",
                 indexing,
@@ -236,8 +266,12 @@ def main(
                 for name in names:
                     folder = work / f"rel-{key}-{name}"
                     options = options_for(name, match, entities)
-                    build(name, folder, source, 2, options)
-                    rows[name] = relevance(engines.make_existing(name, folder, **options), asked)
+                    try:
+                        build(name, folder, source, 2, options)
+                        engine = engines.make_existing(name, folder, **options)
+                        rows[name] = relevance(engine, asked)
+                    except Exception as err:
+                        failed(report, name, err)
                 print_table(
                     f"relevance: {rel.name} ({split} half, {len(asked)} queries, "
                     f"{len(rel.docs):,} documents)",

@@ -18,8 +18,10 @@ import bisect
 import os
 import re
 import threading
+import time
 from collections import Counter
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -29,7 +31,7 @@ import numpy as np
 from searcher import ranking, settings, store
 from searcher.analysis import analyze
 from searcher.article import Article
-from searcher.errors import NotAnIndexFolder
+from searcher.errors import DAMAGE, IndexDamaged, NotAnIndexFolder, SearcherError
 from searcher.evaluation import Evaluator, Matches, top
 from searcher.indexer import IndexOptions, IndexReport, Progress, index_paths
 from searcher.postings import IndexView, leaves
@@ -171,13 +173,19 @@ def suggest(searcher, query: str) -> str | None:
     reader = searcher.reader()
     corrector = None
     changed = False
+    tries = 0
+    deadline = time.monotonic() + settings.SUGGEST_SECONDS
 
     def fix(match: re.Match) -> str:
-        nonlocal corrector, changed
+        nonlocal corrector, changed, tries
         word = match.group(1)
         terms = analyze(word)
         if not terms or any(reader.doc_frequency("body", t) for t in terms):
             return word
+        # bounded: a query of many unknown words must not cost more than a few searches
+        if tries >= settings.SUGGEST_WORDS or time.monotonic() > deadline:
+            return word
+        tries += 1
         corrector = corrector or searcher.corrector("body")
         # sharing the first letter: most typos keep it, and it spares a scan of every term
         options = corrector.suggest(
@@ -270,6 +278,7 @@ class Archive:
         optimize: bool = False,
         progress: Progress | None = None,
         on_wait: Callable[[], None] | None = None,
+        on_stall: Callable[[float], None] | None = None,
     ) -> IndexReport:
         """Add or update every article under ``paths`` (files or folders, recursively).
 
@@ -279,9 +288,11 @@ class Archive:
         parallel; ``optimize`` merges the index into one segment at the end (slower
         indexing; smaller on disk, faster first queries); ``progress`` is called after
         each article (after each batch with ``procs`` > 1), ``on_wait`` once if another
-        writer holds the lock.
+        writer holds the lock, ``on_stall`` when worker processes stop making progress.
         """
-        options = IndexOptions(rebuild, wait, entities, procs, optimize, progress, on_wait)
+        options = IndexOptions(
+            rebuild, wait, entities, procs, optimize, progress, on_wait, on_stall
+        )
         return index_paths(self.path, paths, options)
 
     # Reading -----------------------------------------------------------------
@@ -361,6 +372,12 @@ class Archive:
         parsed = parse(query)
         if filters:
             parsed = narrow(parsed, filters)
+        with self._reading():
+            return self._answer(query, parsed, limit, page, facets, match)
+
+    def _answer(
+        self, query: str, parsed: ParsedQuery, limit: int, page: int, facets: bool, match: str
+    ) -> Results:
         searcher = self._searcher()
         if match == "any" and parsed.any_words is not None:
             parsed.all_words, parsed.any_words = parsed.any_words, None
@@ -446,8 +463,9 @@ class Archive:
 
     def top_entities(self, label: str | None = None, limit: int = 20) -> list[tuple[str, str, int]]:
         """The entities named by the most articles: ``(name, label, articles)``."""
-        searcher = self._searcher()
-        counts = _count_entities(searcher, searcher.reader().all_doc_ids(), None)
+        with self._reading():
+            searcher = self._searcher()
+            counts = _count_entities(searcher, searcher.reader().all_doc_ids(), None)
         rows = [
             (name, lab, n)
             for lab, names in counts.items()
@@ -459,19 +477,22 @@ class Archive:
 
     def article(self, article_id: str) -> Article | None:
         """The stored article with this id, or None."""
-        stored = self._searcher().document(id=article_id)
+        with self._reading():
+            stored = self._searcher().document(id=article_id)
         return None if stored is None else _stored_article(stored)
 
     def count(self) -> int:
         """How many articles the index holds (cheap: no term is read)."""
-        return self._searcher().doc_count()
+        with self._reading():
+            return self._searcher().doc_count()
 
     def stats(self) -> Stats:
-        """Size and freshness of the index."""
-        searcher = self._searcher()
-        reader = searcher.reader()
-        terms = sum(1 for _ in reader.all_terms())
-        size = sum(f.stat().st_size for f in self.path.iterdir() if f.is_file())
+        """Size and freshness of the index (its current files only)."""
+        with self._reading():
+            searcher = self._searcher()
+            reader = searcher.reader()
+            terms = sum(1 for _ in reader.all_terms())
+        size = sum(f.stat().st_size for f in store.current_files(self.path))
         meta = store.read_meta(self.path) or {}
         return Stats(
             articles=searcher.doc_count(),
@@ -481,6 +502,19 @@ class Archive:
             updated=meta.get("updated", ""),
             path=str(self.path),
         )
+
+    @contextmanager
+    def _reading(self) -> Iterator[None]:
+        """Turn what a damaged index raises from deep in Whoosh into one clear error."""
+        try:
+            yield
+        except SearcherError:
+            raise
+        except DAMAGE as err:
+            raise IndexDamaged(
+                f"the index in {self.path} is damaged ({type(err).__name__}: {err}); "
+                "rebuild it with `search index --rebuild ARCHIVE`"
+            ) from err
 
     def __enter__(self) -> Archive:
         return self

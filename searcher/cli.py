@@ -188,6 +188,11 @@ def index_command(paths, index_dir, rebuild, wait, no_entities, procs, optimize,
                 on_wait=lambda: click.echo(
                     f"waiting for another writer on {index_dir} …", err=True
                 ),
+                on_stall=lambda seconds: click.echo(
+                    f"\nsearch: no article finished for {seconds:,.0f} s: is a worker process "
+                    "stopped or stuck? (still waiting)",
+                    err=True,
+                ),
             )
         finally:
             if bar is not None:

@@ -2,6 +2,16 @@
 
 from __future__ import annotations
 
+import pickle
+import struct
+import zlib
+
+#: What reading a damaged index raises from inside Whoosh: a truncated file (EOFError,
+#: struct.error), flipped bytes (UnicodeDecodeError, zlib.error, pickle errors), a
+#: missing segment (FileNotFoundError).
+DAMAGE = (OSError, EOFError, struct.error, zlib.error, pickle.UnpicklingError, UnicodeError,
+          KeyError, IndexError, ValueError)  # fmt: skip
+
 
 class SearcherError(Exception):
     """Base of every error searcher raises on purpose; ``str(err)`` is the one-line message."""
@@ -23,8 +33,16 @@ class IndexLocked(IndexError_):
     """Another process is writing to the folder."""
 
 
+class IndexDamaged(IndexError_):
+    """The folder's index cannot be read as it is; ``search index --rebuild`` starts over."""
+
+
 class NotAnIndexFolder(IndexError_):
     """The path given as an index folder is something else (a file, say)."""
+
+
+class IndexWriteFailed(IndexError_):
+    """The system refused a write (disk full, read-only folder); committed batches stay."""
 
 
 class WorkerDied(SearcherError):

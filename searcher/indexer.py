@@ -17,6 +17,7 @@ from pathlib import Path
 
 from searcher import settings, store
 from searcher.article import Article, Problem
+from searcher.errors import DAMAGE, IndexDamaged, IndexWriteFailed, SearcherError
 from searcher.schema import ENTITY_FIELDS
 from searcher.segments import write_parallel
 from searcher.sources import read_archive
@@ -138,30 +139,67 @@ class IndexOptions:
     optimize: bool = False
     progress: Progress | None = None
     on_wait: Callable[[], None] | None = None
+    #: Told how long the workers have made no progress, once per stall.
+    on_stall: Callable[[float], None] | None = None
 
 
 def index_paths(
     index_dir: str | Path, paths: Iterable[str | Path], options: IndexOptions | None = None
 ) -> IndexReport:
     """Index every article under ``paths`` into ``index_dir``."""
-    return index_items(index_dir, read_archive(paths), options)
+    roots: list[Path] = []  # filled from the index's metadata before reading starts
+    return index_items(index_dir, read_archive(paths, roots), options, roots)
 
 
 def index_items(
     index_dir: str | Path,
     items: Iterable[Article | Problem],
     options: IndexOptions | None = None,
+    roots: list[Path] | None = None,
 ) -> IndexReport:
     """Index already-read articles (and count the problems met reading them)."""
     opts = options or IndexOptions()
     index_dir = Path(index_dir)
     report = IndexReport()
+    try:
+        _index_locked(index_dir, items, opts, report, [] if roots is None else roots)
+    except SearcherError:
+        raise
+    except OSError as err:
+        where = f" ({err.filename})" if err.filename else ""
+        raise IndexWriteFailed(
+            f"cannot write the index in {index_dir}: {err.strerror or err}{where}; every batch "
+            "committed before stays searchable: fix that and run the same command again"
+        ) from err
+    return report
+
+
+def _open_for_update(index_dir: Path):
+    """The current index and what it holds, or one clear error when it is damaged."""
+    try:
+        ix, meta = store.open_current(index_dir)
+        return ix, meta, _existing_checksums(ix)
+    except SearcherError:
+        raise
+    except DAMAGE as err:
+        raise IndexDamaged(
+            f"the index in {index_dir} is damaged ({type(err).__name__}: {err}); "
+            "rebuild it with `search index --rebuild ARCHIVE`"
+        ) from err
+
+
+def _index_locked(
+    index_dir: Path, items, opts: IndexOptions, report: IndexReport, roots: list[Path]
+) -> None:
     began = time.perf_counter()
     with store.write_lock(index_dir, opts.wait, opts.on_wait) as lock_fd:
-        meta = store.read_meta(index_dir)
+        meta = store.read_meta(index_dir, for_rebuild=opts.rebuild)
+        if meta is None and not opts.rebuild:
+            store.refuse_orphaned_index(index_dir)
+        store.remove_stale(index_dir, meta.get("indexname") if meta else None)
         if meta is not None and not opts.rebuild:
-            ix, meta = store.open_current(index_dir)
-            existing = _existing_checksums(ix)
+            ix, meta, existing = _open_for_update(index_dir)
+            roots[:0] = [Path(r) for r in meta.get("roots", []) if isinstance(r, str)]
             pending_name = None
         else:
             ix, pending_name = store.create_new(index_dir, meta)
@@ -174,12 +212,13 @@ def index_items(
         _write(ix, index_dir, items, existing, opts, report, began, lock_fd)
         if opts.optimize:
             ix.optimize()
+        known_roots = [str(root) for root in roots]
         if pending_name:
-            store.make_current(index_dir, pending_name, meta)
+            store.make_current(index_dir, pending_name, meta, roots=known_roots)
         elif report.indexed or opts.optimize:
-            store.write_meta(index_dir, meta)  # records the time of this update
+            # records the time of this update, and the folders ids are relative to
+            store.write_meta(index_dir, {**meta, "roots": known_roots})
     report.seconds = time.perf_counter() - began
-    return report
 
 
 def _articles(items: Iterable[Article | Problem], report: IndexReport) -> Iterator[Article]:
@@ -236,7 +275,13 @@ def _jobs(
     items, existing, entities, report, progress: Callable[[], None]
 ) -> Iterator[tuple[Article, str, bool, bool]]:
     for article in _articles(items, report):
-        digest = checksum(article)
+        try:
+            digest = checksum(article)
+        except Exception as err:  # one bad article never stops the rest
+            message = f"could not read ({type(err).__name__}: {err}); skipped"
+            report.problems.append(Problem.about(article.path, message))
+            report.skipped += 1
+            continue
         old = existing.get(article.id)
         if old == digest:
             report.unchanged += 1
@@ -262,7 +307,7 @@ def _write(
     if opts.procs > 1:
         write_parallel(
             ix, index_dir, jobs, _prepare, opts.procs, commit_batch(), report, progress, lock_fd,
-            workers_prepared,
+            workers_prepared, opts.on_stall,
         )  # fmt: skip
     else:
         _write_serial(ix, jobs, report, progress)

@@ -201,6 +201,8 @@ def parse(text: str) -> ParsedQuery:
             if raw == "NOT":
                 negate_next = True
                 continue
+        if prefix and not quoted and value.startswith("-") and len(value) > 1:
+            minus, value = "-", value[1:]  # ``isi:-jakarta`` leaves jakarta out of the body
         negate = bool(minus) or negate_next
         negate_next = False
         clause: q.Query | None = None

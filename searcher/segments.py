@@ -15,12 +15,14 @@ commit's clean-up (or the next run) removes; committed batches stay whole.
 
 from __future__ import annotations
 
+import contextlib
 import ctypes
 import multiprocessing
 import os
 import shutil
 import signal
 import sys
+import time
 from collections.abc import Callable, Iterator
 from concurrent.futures import FIRST_EXCEPTION, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
@@ -30,6 +32,7 @@ from pathlib import Path
 from whoosh import index as whoosh_index
 from whoosh.writing import SegmentWriter
 
+from searcher import settings
 from searcher.article import Problem
 from searcher.errors import WorkerDied
 
@@ -124,20 +127,47 @@ def _commit(ix, index_dir: Path, results: list, report) -> None:
         raise
 
 
+def _kill_workers(executor: ProcessPoolExecutor) -> None:
+    for process in list((getattr(executor, "_processes", None) or {}).values()):
+        with contextlib.suppress(OSError, AttributeError):
+            process.kill()
+
+
 def remove_parts(index_dir: Path) -> None:
     """Delete worker folders left by a run that was killed."""
     for entry in index_dir.glob("*.parts"):
         shutil.rmtree(entry, ignore_errors=True)
 
 
-def _wait_for(futures: list[Future], done, on_tick: Callable[[int], None] | None) -> None:
-    """Wait for a batch's shares, telling ``on_tick`` how far the workers got."""
+def _wait_for(futures: list[Future], done, on_tick: Callable[[int], None] | None, on_stall) -> None:
+    """Wait for a batch's shares, telling ``on_tick`` how far the workers got.
+
+    Workers count every article they finish. When the count stands still for
+    ``settings.STALL_WARN_SECONDS`` (a worker stopped, or stuck), ``on_stall`` hears of
+    it; after ``settings.STALL_GIVE_UP_SECONDS`` the run stops with ``WorkerDied``.
+    """
+    last_count, last_change, warned = done.value, time.monotonic(), False
     while True:
         finished, waiting = wait(futures, timeout=TICK_SECONDS, return_when=FIRST_EXCEPTION)
+        count = done.value
         if on_tick is not None:
-            on_tick(done.value)
+            on_tick(count)
         if not waiting or any(f.exception() is not None for f in finished):
             return
+        now = time.monotonic()
+        if count != last_count:
+            last_count, last_change, warned = count, now, False
+            continue
+        still = now - last_change
+        if still >= settings.stall_seconds("GIVE_UP"):
+            raise WorkerDied(
+                f"indexing workers made no progress for {still:,.0f} s (a worker stopped "
+                "or stuck?); the index keeps every batch committed before: run the same "
+                "command again to finish"
+            )
+        if not warned and still >= settings.stall_seconds("WARN") and on_stall is not None:
+            on_stall(still)
+            warned = True
 
 
 def write_parallel(
@@ -151,6 +181,7 @@ def write_parallel(
     after_commit: Callable[[], None],
     lock_fd: int,
     on_tick: Callable[[int], None] | None = None,
+    on_stall: Callable[[float], None] | None = None,
 ) -> None:
     """Write ``jobs`` with ``procs`` worker processes, one commit per ``batch`` jobs.
 
@@ -170,6 +201,8 @@ def write_parallel(
         initargs=(str(parts), ix.indexname, ix.schema, lock_fd, done),
     )
     try:
+        # start the workers before the first batch is read, so they do not inherit it
+        executor.submit(int).result()
         pending: list[Future] | None = None
         while True:
             chunk = list(islice(jobs, batch))
@@ -180,7 +213,7 @@ def write_parallel(
                     for share in _shares(chunk, procs)
                 ]
             if pending is not None:
-                _wait_for(pending, done, on_tick)
+                _wait_for(pending, done, on_tick, on_stall)
                 _commit(ix, index_dir, [future.result() for future in pending], report)
                 after_commit()
             if submitted is None:
@@ -191,6 +224,9 @@ def write_parallel(
             "an indexing worker process died (killed, or out of memory?); the index keeps "
             "every batch committed before it: run the same command again to finish"
         ) from err
+    except BaseException:
+        _kill_workers(executor)  # a stopped worker would make shutdown wait for ever
+        raise
     finally:
         executor.shutdown(wait=True, cancel_futures=True)
         shutil.rmtree(parts, ignore_errors=True)

@@ -1,5 +1,7 @@
 """Numbers a user may want to tune, in one place, each with its reason."""
 
+import os
+
 #: Query-time weight of each searchable field in BM25F. A word in the headline says more
 #: about what an article is about than the same word in passing in the body. A word that
 #: names one of the article's entities gets a small extra weight: larger weights cost
@@ -32,6 +34,12 @@ MAX_LIMIT = 100
 #: Deepest page number accepted; deeper paging is almost always a crawler.
 MAX_PAGE = 1000
 
+#: Spelling suggestions look at most this many unknown words of a query, for at most
+#: this long: each costs a scan of the word list (up to ~50 ms over 3,463 articles), and
+#: a 490-character query of nonsense once took 3.3 s and stalled the page for everyone.
+SUGGEST_WORDS = 3
+SUGGEST_SECONDS = 0.25
+
 #: Snippet shape: up to this many fragments of about this many characters each.
 SNIPPET_FRAGMENTS = 3
 SNIPPET_CHARS = 200
@@ -43,6 +51,26 @@ SNIPPET_CHARS = 200
 COMMIT_BATCH = 2000
 #: Environment variable that overrides ``COMMIT_BATCH`` (tests use small batches).
 COMMIT_BATCH_ENV_VAR = "SEARCHER_COMMIT_BATCH"
+
+#: With several indexing processes, seconds without one article finished before the run
+#: says a worker seems stopped, and before it gives up (an article takes well under a
+#: second; tagging a 100,000-character one about two). ``$SEARCHER_STALL_WARN`` and
+#: ``$SEARCHER_STALL_GIVE_UP`` override them (the tests stop a worker for a few seconds).
+STALL_WARN_SECONDS = 30.0
+STALL_GIVE_UP_SECONDS = 300.0
+
+
+def stall_seconds(which: str) -> float:
+    """``STALL_WARN_SECONDS`` or ``STALL_GIVE_UP_SECONDS``, or a valid override from the
+    environment (a positive number of seconds; anything else is ignored)."""
+    default = STALL_WARN_SECONDS if which == "WARN" else STALL_GIVE_UP_SECONDS
+    raw = os.environ.get(f"SEARCHER_STALL_{which}", "")
+    try:
+        value = float(raw)
+    except ValueError:
+        return default
+    return value if 0 < value < float("inf") else default
+
 
 #: Longest body indexed, in characters (about 150,000 words: far beyond any news
 #: article). A longer "article" is a dump or a broken file; its start is indexed.

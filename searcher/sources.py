@@ -7,6 +7,7 @@ file or line becomes one ``Problem`` naming the file (and line) and reading goes
 from __future__ import annotations
 
 import csv
+import gzip
 import io
 import json
 import os
@@ -77,9 +78,34 @@ def _walk(root: Path) -> Iterator[Path | Problem]:
 
 def _rel(path: Path, root: Path) -> str:
     try:
-        return f"{root.name}/{path.relative_to(root).as_posix()}" if path != root else root.name
+        rel = f"{root.name}/{path.relative_to(root).as_posix()}" if path != root else root.name
     except ValueError:
-        return path.name
+        rel = path.name
+    return printable(rel)
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def printable(text: str) -> str:
+    """``text`` safe to store and show: a file name's undecodable bytes (which Python keeps
+    as lone surrogates) written as ``\\xe9``, so ``café`` in Latin-1 is ``caf\\xe9.txt``."""
+    if not _SURROGATE.search(text):
+        return text
+    raw = (
+        os.fsencode(text)
+        if all(0xDC80 <= ord(c) <= 0xDCFF for c in _SURROGATE.findall(text))
+        else None
+    )
+    if raw is not None:
+        return raw.decode("utf-8", "backslashreplace")
+    return text.encode("utf-8", "backslashreplace").decode("utf-8")
+
+
+def _without_surrogates(text: str) -> tuple[str, bool]:
+    """``text`` with lone surrogates (invalid in UTF-8) replaced by U+FFFD, and whether any were."""
+    cleaned, count = _SURROGATE.subn("\ufffd", text)
+    return cleaned, bool(count)
 
 
 def _decode(data: bytes, where: str) -> tuple[str | None, Problem | None]:
@@ -135,27 +161,50 @@ def _read_bytes(path: Path, gz: bool, where: str) -> tuple[bytes | None, Problem
         return None, Problem(where, f"cannot read ({err.strerror or err}); skipped")
 
 
-def read_archive(paths: Iterable[str | Path]) -> Iterator[ReadItem]:
-    """Every article (and every problem) in the given files and folders, recursively."""
+def read_archive(
+    paths: Iterable[str | Path], roots: list[Path] | None = None
+) -> Iterator[ReadItem]:
+    """Every article (and every problem) in the given files and folders, recursively.
+
+    ``roots`` are the folders ids were made relative to before (an index remembers them):
+    a file inside one keeps the id it had, whether it is reached through that folder,
+    its parent or a subfolder (``arsip/2017/a.txt`` stays ``arsip/2017/a.txt``). A
+    folder given for the first time becomes a root and is added to the list.
+    """
+    roots = [] if roots is None else roots
     for given in paths:
         path = Path(given)
         if path.is_dir():
             root = path.resolve()
+            _remember(roots, root)
             for item in _walk(root):
                 if isinstance(item, Problem):
                     yield item
                 elif not DOCUMENTATION_FILE.match(item.name):
                     # a README or licence that travels with an archive is not a problem
-                    yield from read_file(item, root)
+                    yield from read_file(item, root, _id_root(item, roots, root))
         elif path.exists():
-            yield from read_file(path.resolve(), path.resolve().parent)
+            file = path.resolve()
+            _remember(roots, file.parent)
+            yield from read_file(file, file.parent, _id_root(file, roots, file.parent))
         else:
             yield Problem(str(given), "no such file or folder")
 
 
-def read_file(path: Path, root: Path) -> Iterator[ReadItem]:
-    """The articles of one file; ``root`` is the archive folder ids are relative to."""
-    where = _rel(path, root)
+def _remember(roots: list[Path], root: Path) -> None:
+    if not any(root == known or root.is_relative_to(known) for known in roots):
+        roots.append(root)
+
+
+def _id_root(file: Path, roots: list[Path], given: Path) -> Path:
+    """The first remembered root that holds ``file`` (else the folder it was found in)."""
+    return next((root for root in roots if file.is_relative_to(root)), given)
+
+
+def read_file(path: Path, root: Path, id_root: Path | None = None) -> Iterator[ReadItem]:
+    """The articles of one file: ``root`` is the archive folder it was found in (links
+    never lead out of it), ``id_root`` the folder its id is relative to (``root``)."""
+    where = _rel(path, id_root or root)
     if path.is_symlink():
         target = path.resolve()
         if not target.is_relative_to(root):
@@ -167,6 +216,10 @@ def read_file(path: Path, root: Path) -> Iterator[ReadItem]:
         return
     if not is_archive_file(path):
         yield Problem(where, f"not an article file ({path.suffix or 'no suffix'}); skipped")
+        return
+    if suffix in JSONL_SUFFIXES:
+        # streamed line by line: a 100 MB export never sits in memory whole
+        yield from _capped(_streamed_jsonl(path, gz, where))
         return
     data, problem = _read_bytes(path, gz, where)
     if problem:
@@ -182,11 +235,15 @@ def read_file(path: Path, root: Path) -> Iterator[ReadItem]:
     if text is None:
         return
     if suffix in PAGE_SUFFIXES:
-        items = _page_articles(text, where)
-    elif suffix in JSONL_SUFFIXES:
-        items = _jsonl_articles(text, where)
+        # a page's header is at its start: what lies past the body cap is never needed
+        items = _page_articles(text[: settings.MAX_BODY_CHARS + 100_000], where)
     else:
         items = _csv_articles(text, where, delimiter="\t" if suffix == ".tsv" else ",")
+    yield from _capped(items)
+
+
+def _capped(items: Iterable[ReadItem]) -> Iterator[ReadItem]:
+    """``items`` with bodies longer than ``settings.MAX_BODY_CHARS`` cut, and said so."""
     for item in items:
         if isinstance(item, Article) and len(item.body) > settings.MAX_BODY_CHARS:
             size = len(item.body)
@@ -263,6 +320,14 @@ def _record_article(record: dict, where: str, line: int) -> Iterator[ReadItem]:
             return
         if note:
             notes.append(note)
+        if name == "body" and len(value) > settings.MAX_BODY_CHARS:
+            value = value[: settings.MAX_BODY_CHARS + 1]  # cut before cleaning, not after
+        if name == "id":
+            value = printable(value)
+        else:
+            value, replaced = _without_surrogates(value)
+            if replaced:
+                notes.append(f"{name} has invalid characters (lone surrogates); replaced with �")
         fields[name] = value.strip()
     paragraphs = clean_paragraphs(fields["body"])
     if not paragraphs:
@@ -287,37 +352,121 @@ def _record_article(record: dict, where: str, line: int) -> Iterator[ReadItem]:
     yield from _with_date(article, fields["date"], where, line)
 
 
-def _jsonl_articles(text: str, where: str) -> Iterator[ReadItem]:
-    for number, line in enumerate(io.StringIO(text), start=1):
-        if not line.strip():
-            continue
-        try:
-            record = json.loads(line)
-        except json.JSONDecodeError as err:
-            yield Problem(where, f"malformed JSON ({err.msg}); skipped", number)
-            continue
-        if not isinstance(record, dict):
-            kind = type(record).__name__
-            yield Problem(where, f"JSON {kind}, not an article object; skipped", number)
-            continue
-        yield from _record_article(record, where, number)
+def _streamed_jsonl(path: Path, gz: bool, where: str) -> Iterator[ReadItem]:
+    """The articles of a JSON Lines file (gzipped or not), read one line at a time."""
+    encoding_noted = False
+    seen_any = False
+    try:
+        for number, raw in _lines(path, gz, where):
+            if isinstance(raw, Problem):
+                yield raw
+                continue
+            if number == 1 and b"\x00" in raw[:8192]:
+                yield Problem(where, "binary file, not text; skipped")
+                return
+            try:
+                line = raw.decode("utf-8-sig" if number == 1 else "utf-8")
+            except UnicodeDecodeError as err:
+                line = raw.decode("cp1252", errors="replace")
+                if not encoding_noted:
+                    note = (
+                        f"not UTF-8 (bad byte at offset {err.start} of line {number}); "
+                        "read as cp1252"
+                    )
+                    yield Problem(where, note, kind="warning")
+                    encoding_noted = True
+            if line.strip():
+                seen_any = True
+                yield from _jsonl_line(line, where, number)
+    except FileNotFoundError:
+        yield Problem(where, "file vanished while reading; skipped")
+        return
+    except OSError as err:
+        yield Problem(where, f"cannot read ({err.strerror or err}); skipped")
+        return
+    if not seen_any:
+        yield Problem(where, "empty file; skipped")
+
+
+def _lines(path: Path, gz: bool, where: str) -> Iterator[tuple[int, bytes | Problem]]:
+    """Numbered lines of a file; of a damaged gzip, its complete lines and then a problem."""
+    if not gz:
+        with open(path, "rb") as handle:
+            yield from enumerate(handle, start=1)
+        return
+    number = 0
+    pending: bytes | None = None
+    try:
+        with gzip.open(path, "rb") as handle:
+            for number, line in enumerate(handle, start=1):
+                if pending is not None:
+                    yield number - 1, pending
+                pending = line
+        if pending is not None:
+            yield number, pending
+    except (EOFError, zlib.error, gzip.BadGzipFile) as err:
+        # the line cut by the damage is not whole: only the lines before it are read
+        if number <= 1:
+            yield 1, Problem(where, f"corrupt or truncated gzip ({err}); skipped")
+        else:
+            note = f"corrupt or truncated gzip ({err}); read its first {number - 1:,} lines"
+            yield number, Problem(where, note, kind="warning")
+
+
+def _jsonl_line(line: str, where: str, number: int) -> Iterator[ReadItem]:
+    """The article of one JSON line, or the problem with it."""
+    try:
+        record = json.loads(line)
+    except json.JSONDecodeError as err:
+        yield Problem(where, f"malformed JSON ({err.msg}); skipped", number)
+        return
+    except RecursionError:
+        yield Problem(where, "JSON nested too deep to read; skipped", number)
+        return
+    except ValueError as err:  # a number of thousands of digits, say
+        yield Problem(where, f"JSON value out of range ({str(err)[:80]}); skipped", number)
+        return
+    if not isinstance(record, dict):
+        kind = type(record).__name__
+        yield Problem(where, f"JSON {kind}, not an article object; skipped", number)
+        return
+    yield from _record_article(record, where, number)
 
 
 def _csv_articles(text: str, where: str, delimiter: str) -> Iterator[ReadItem]:
-    reader = csv.DictReader(io.StringIO(text, newline=""), delimiter=delimiter)
-    columns = {(c or "").strip().lower() for c in reader.fieldnames or ()}
-    if not columns & set(FIELD_ALIASES["body"]):
+    """Rows of a CSV file with a header. A row csv cannot read (a quote opened and never
+    closed, say) is one problem; reading goes on from the line after it starts."""
+    lines = text.splitlines(keepends=True)
+    try:
+        header = next(csv.reader(lines[:1], delimiter=delimiter), [])
+    except csv.Error as err:
+        yield Problem(where, f"malformed CSV header ({err}); skipped", 1)
+        return
+    columns = [(c or "").strip().lower() for c in header]
+    if not set(columns) & set(FIELD_ALIASES["body"]):
         names = ", ".join(FIELD_ALIASES["body"])
         yield Problem(where, f"CSV header has no body column (one of: {names}); skipped", 1)
         return
-    line = reader.line_num + 1
-    try:
-        for row in reader:
-            record = {(k or "").strip().lower(): v for k, v in row.items() if k is not None}
-            yield from _record_article(record, where, line)
-            line = reader.line_num + 1
-    except csv.Error as err:
-        yield Problem(where, f"malformed CSV ({err}); rest of file skipped", line)
+    for name in sorted({c for c in columns if c and columns.count(c) > 1}):
+        places = ", ".join(str(i + 1) for i, c in enumerate(columns) if c == name)
+        note = f"column {name!r} appears more than once (columns {places}); the first is used"
+        yield Problem(where, note, 1, "warning")
+    start = 1  # index into ``lines`` of the first line not yet read
+    while start < len(lines):
+        reader = csv.reader(lines[start:], delimiter=delimiter, strict=True)
+        row_line = start + 1
+        try:
+            for row in reader:
+                if any(cell.strip() for cell in row):
+                    record: dict[str, str] = {}
+                    for name, value in zip(columns, row, strict=False):
+                        record.setdefault(name, value)
+                    yield from _record_article(record, where, row_line)
+                row_line = start + reader.line_num + 1
+            return
+        except csv.Error as err:
+            yield Problem(where, f"malformed CSV row ({err}); skipped", row_line)
+            start = row_line  # the line after the bad row's first line
 
 
 def count_articles(paths: Iterable[str | Path]) -> int:

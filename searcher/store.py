@@ -12,6 +12,8 @@ from __future__ import annotations
 import fcntl
 import json
 import os
+import re
+import shutil
 import time
 from contextlib import contextmanager
 from datetime import datetime, timezone
@@ -19,25 +21,71 @@ from pathlib import Path
 
 from whoosh import index as whoosh_index
 
-from searcher.errors import IndexError_, IndexLocked, IndexMissing, IndexVersionMismatch
+from searcher.errors import (
+    IndexDamaged,
+    IndexError_,
+    IndexLocked,
+    IndexMissing,
+    IndexVersionMismatch,
+)
 from searcher.schema import SCHEMA_VERSION, build_schema
 
-__all__ = ["IndexError_", "IndexLocked", "IndexMissing", "IndexVersionMismatch"]
+__all__ = ["IndexDamaged", "IndexError_", "IndexLocked", "IndexMissing", "IndexVersionMismatch"]
 
 META_FILE = "searcher.json"
 LOCK_FILE = "searcher.lock"
 
 
-def read_meta(index_dir: Path) -> dict | None:
-    """The folder's ``searcher.json``, or None when no index was ever committed there."""
+def read_meta(index_dir: Path, for_rebuild: bool = False) -> dict | None:
+    """The folder's ``searcher.json``, or None when no index was ever committed there.
+
+    Unreadable or malformed metadata is an error, except ``for_rebuild``: a rebuild
+    starts over and must work whatever state the folder is in.
+    """
     try:
-        return json.loads((index_dir / META_FILE).read_text("utf-8"))
+        meta = json.loads((index_dir / META_FILE).read_text("utf-8"))
+        if not isinstance(meta, dict) or not isinstance(meta.get("indexname"), str):
+            raise ValueError("not an index description")
+        return meta
     except FileNotFoundError:
         return None
+    except IsADirectoryError as err:
+        raise IndexDamaged(f"{index_dir / META_FILE} is a folder, not a file") from err
     except (OSError, ValueError) as err:
-        raise IndexError_(
-            f"{index_dir / META_FILE}: unreadable ({err}); rebuild with `search index --rebuild`"
+        if for_rebuild:
+            return None
+        raise IndexDamaged(
+            f"{index_dir / META_FILE} is unreadable ({err}); the index is damaged: "
+            "rebuild it with `search index --rebuild ARCHIVE`"
         ) from err
+
+
+def current_files(index_dir: Path) -> list[Path]:
+    """The files of the folder's current index and its metadata (what ``stats`` counts)."""
+    meta = read_meta(index_dir) or {}
+    name = meta.get("indexname")
+    return [
+        entry
+        for entry in index_dir.iterdir()
+        if entry.is_file()
+        and (
+            entry.name in (META_FILE, LOCK_FILE)
+            or (name and entry.name.startswith((f"_{name}_", f"{name}_")))
+        )
+    ]
+
+
+def refuse_orphaned_index(index_dir: Path) -> None:
+    """Stop an incremental run from replacing index files whose ``searcher.json`` is gone.
+
+    Without it the run would start a new, nearly empty index over the old articles.
+    """
+    if index_dir.is_dir() and any(index_dir.glob("*.toc")):
+        raise IndexDamaged(
+            f"{index_dir} holds index files but no {META_FILE}: the index is damaged. "
+            f"Nothing was changed; to start over from your archive, run "
+            f"`search index --rebuild ARCHIVE --index {index_dir}`"
+        )
 
 
 def write_meta(index_dir: Path, meta: dict) -> None:
@@ -65,9 +113,10 @@ def open_current(index_dir: Path) -> tuple[whoosh_index.Index, dict]:
         )
     try:
         ix = whoosh_index.open_dir(str(index_dir), indexname=meta["indexname"])
-    except (whoosh_index.EmptyIndexError, KeyError) as err:
-        raise IndexError_(
-            f"the index in {index_dir} is damaged ({err}); rebuild with `search index --rebuild`"
+    except Exception as err:  # whatever Whoosh raises on a damaged table of contents
+        raise IndexDamaged(
+            f"the index in {index_dir} is damaged ({type(err).__name__}: {err}); "
+            "rebuild it with `search index --rebuild ARCHIVE`"
         ) from err
     return ix, meta
 
@@ -75,17 +124,49 @@ def open_current(index_dir: Path) -> tuple[whoosh_index.Index, dict]:
 def create_new(index_dir: Path, previous: dict | None) -> tuple[whoosh_index.Index, str]:
     """A new, empty Whoosh index beside the current one (not yet made current)."""
     index_dir.mkdir(parents=True, exist_ok=True)
-    generation = (previous or {}).get("generation", 0) + 1
+    used = [int(m.group(1)) for e in index_dir.iterdir() if (m := _INDEX_FILE.match(e.name))]
+    generation = max([(previous or {}).get("generation", 0), *used]) + 1
     name = f"articles{generation}"
     return whoosh_index.create_in(str(index_dir), build_schema(), indexname=name), name
 
 
-def make_current(index_dir: Path, name: str, previous: dict | None) -> None:
-    """Point ``searcher.json`` at ``name`` and delete the index it replaced."""
+#: Files of one Whoosh index in the folder: ``_articles3_1.toc``, ``articles3_x1y2.seg``.
+_INDEX_FILE = re.compile(r"^_?articles(\d+)_")
+#: A table of contents left half-written by a run killed while committing.
+_TEMP_TOC = re.compile(r"\.toc\.[\d.]+$")
+
+
+def remove_stale(index_dir: Path, current: str | None) -> int:
+    """Delete what a killed run left behind: the files of indexes other than ``current``
+    (a half-built rebuild), temporary tables of contents and worker folders. Called with
+    the write lock held; readers always reopen the current index. Returns bytes freed."""
+    if not index_dir.is_dir():
+        return 0
+    freed = 0
+    for entry in index_dir.iterdir():
+        match = _INDEX_FILE.match(entry.name)
+        stale_index = match is not None and f"articles{match.group(1)}" != current
+        try:
+            if entry.is_dir() and entry.name.endswith(".parts"):
+                shutil.rmtree(entry, ignore_errors=True)
+            elif entry.is_file() and (stale_index or _TEMP_TOC.search(entry.name)):
+                freed += entry.stat().st_size
+                entry.unlink()
+        except OSError:
+            continue  # gone already, or not ours to delete: the next run tries again
+    return freed
+
+
+def make_current(
+    index_dir: Path, name: str, previous: dict | None, roots: list[str] | None = None
+) -> None:
+    """Point ``searcher.json`` at ``name`` and delete the index it replaced.
+
+    ``roots`` are the archive folders the new index's ids are relative to.
+    """
     generation = (previous or {}).get("generation", 0) + 1
-    write_meta(
-        index_dir, {"schema_version": SCHEMA_VERSION, "indexname": name, "generation": generation}
-    )
+    meta = {"schema_version": SCHEMA_VERSION, "indexname": name, "generation": generation}
+    write_meta(index_dir, {**meta, "roots": roots or []})
     old = (previous or {}).get("indexname")
     if old and old != name:
         prefixes = (f"_{old}_", f"{old}_")
@@ -102,6 +183,11 @@ def write_lock(index_dir: Path, wait: float = 0.0, on_wait=None):
     outlive this process while they do.
     """
     index_dir.mkdir(parents=True, exist_ok=True)
+    if (index_dir / LOCK_FILE).is_dir():
+        raise IndexDamaged(
+            f"{index_dir / LOCK_FILE} is a folder; remove it (no `search index` may be "
+            "running) and run the command again"
+        )
     with open(index_dir / LOCK_FILE, "a+") as handle:
         _acquire(handle, index_dir, wait, on_wait)
         yield handle.fileno()

@@ -97,8 +97,25 @@ def create_app(index_dir: str | Path | None = None) -> Flask:
     app = Flask(__name__)
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True
+    # ``//`` is not merged with a redirect: ids may hold it, and a redirect built from the
+    # request's Host header would point wherever that header says
+    app.url_map.merge_slashes = False
     archive = Archive(index_dir)
     app.config["ARCHIVE"] = archive
+
+    @app.after_request
+    def harden(response):
+        """No MIME sniffing, and redirects that stay on this site whatever Host says."""
+        response.headers["X-Content-Type-Options"] = "nosniff"
+        location = response.headers.get("Location")
+        if location:
+            parts = urlsplit(location)
+            if parts.scheme or parts.netloc:
+                path = parts.path if parts.path.startswith("/") else "/" + parts.path
+                response.headers["Location"] = path.replace("//", "/") + (
+                    f"?{parts.query}" if parts.query else ""
+                )
+        return response
 
     def link(**params) -> str:
         clean = {k: v for k, v in params.items() if v not in (None, "", 1) or k == "q"}
@@ -160,6 +177,12 @@ def create_app(index_dir: str | Path | None = None) -> Flask:
             "search.html", q=typed, results=results, chips=chips, facets=facets, pages=pages,
             suggestion=suggestion, page=page,
         )  # fmt: skip
+
+    @app.get("/article")
+    def article_by_id():
+        """The canonical article link: any id survives a query string unchanged (a path
+        would have ``/``, ``..`` and newlines normalised away by browsers)."""
+        return article_page(request.args.get("id", ""))
 
     @app.get("/article/<path:article_id>")
     def article_page(article_id: str):

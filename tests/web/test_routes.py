@@ -6,7 +6,7 @@ import json
 
 from tests.web.conftest import HOSTILE
 
-SEED_LINK = "/article/berita/000_df906d3edab3d18d.txt"
+SEED_LINK = "/article?id=berita/000_df906d3edab3d18d.txt"
 
 
 def test_home_shows_a_search_box(client):
@@ -21,7 +21,7 @@ def test_results_with_marks_entities_and_facets(client):
     assert "Putin ingin membangun hubungan dengan Taliban" in html
     assert "<mark>Taliban</mark>" in html and "<mark>Tajikistan</mark>" in html
     assert "Kunjungan ke Tajikistan" in html  # the kicker
-    assert f'href="{SEED_LINK}?q=Taliban+Tajikistan"' in html
+    assert f'href="{SEED_LINK}&amp;q=Taliban+Tajikistan"' in html
     assert "<span>Vladimir Putin</span>" in html  # entities of the hit
     assert 'href="/?q=Taliban+Tajikistan&amp;person=Vladimir+Putin"' in html  # facet link
     assert "1 artikel untuk <strong>Taliban AND Tajikistan</strong>" in html
@@ -50,7 +50,7 @@ def test_pagination(client):
 
 
 def test_article_page_keeps_paragraphs_and_marks_query_words(client):
-    page = client.get(f"{SEED_LINK}?q=pangkalan")
+    page = client.get(f"{SEED_LINK}&q=pangkalan")
     assert page.status_code == 200
     html = page.get_data(as_text=True)
     assert html.count("<p>") >= 7
