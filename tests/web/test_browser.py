@@ -54,17 +54,22 @@ def server(web_archive):
     proc.wait(timeout=10)
 
 
+def launch(pw, tmp_path, width: int, height: int):
+    """Debian's Chromium with a fresh, empty profile and a window of the given size."""
+    return pw.chromium.launch_persistent_context(
+        user_data_dir=str(tmp_path / "profile"),
+        executable_path=CHROMIUM,
+        args=CHROMIUM_ARGS,
+        headless=True,
+        viewport={"width": width, "height": height},
+    )
+
+
 def test_search_facet_and_article_in_chromium(server, tmp_path):
     from playwright.sync_api import expect, sync_playwright
 
     with sync_playwright() as pw:
-        browser = pw.chromium.launch_persistent_context(
-            user_data_dir=str(tmp_path / "profile"),  # a fresh, empty profile
-            executable_path=CHROMIUM,
-            args=CHROMIUM_ARGS,
-            headless=True,
-            viewport={"width": 1200, "height": 900},
-        )
+        browser = launch(pw, tmp_path, 1200, 900)
         try:
             page = browser.new_page()
             page.goto(server + "/")
@@ -101,13 +106,7 @@ def test_phone_sized_window_reaches_facets_without_scrolling(server, tmp_path):
     from playwright.sync_api import expect, sync_playwright
 
     with sync_playwright() as pw:
-        browser = pw.chromium.launch_persistent_context(
-            user_data_dir=str(tmp_path / "profile"),
-            executable_path=CHROMIUM,
-            args=CHROMIUM_ARGS,
-            headless=True,
-            viewport={"width": 390, "height": 844},
-        )
+        browser = launch(pw, tmp_path, 390, 844)  # a phone
         try:
             page = browser.new_page()
             page.goto(server + "/?q=Jakarta")
