@@ -121,6 +121,27 @@ def latency(engine: engines.Engine, queries: list[str], rounds: int) -> dict:
     }
 
 
+def research_costs(folder: Path, queries: list[str], rounds: int) -> dict:
+    """What sorting by date and counting a timeline add to a searcher query (top 10 with
+    snippets, warm): p50/p95 of the same queries plain, newest first, with a timeline."""
+    from searcher import Archive
+
+    archive = Archive(folder)
+    variants = {"plain": {}, "newest first": {"sort": "newest"}, "timeline": {"timeline": True}}
+    for query in queries:
+        archive.search(query, facets=False)  # warm
+    costs = {}
+    for label, extra in variants.items():
+        times = []
+        for _ in range(rounds):
+            for query in queries:
+                began = time.perf_counter()
+                archive.search(query, facets=False, **extra)
+                times.append((time.perf_counter() - began) * 1000)
+        costs[label] = {"p50_ms": statistics.median(times), "p95_ms": percentile(times, 0.95)}
+    return costs
+
+
 def relevance(engine: engines.Engine, queries: list[tuple[str, str, str]]) -> dict:
     engine.open()
     reciprocal, first, found = [], 0, 0
@@ -254,9 +275,18 @@ def main(
                 ],
                 ratio_of="p95_ms",
             )
+            research = {}
+            if "searcher" in indexing:
+                research = research_costs(work / f"searcher-{size}-2", queries, rounds)
+                print_table(
+                    "searcher: sort and timeline (top 10 with snippets, ms)",
+                    research,
+                    [("p50", "p50_ms"), ("p95", "p95_ms")],
+                )
             report["sizes"].append(
-                {"size": size, "archive": label, "indexing": indexing, "queries": querying}
-            )
+                {"size": size, "archive": label, "indexing": indexing, "queries": querying,
+                 "research": research}
+            )  # fmt: skip
         if not skip_relevance:
             for key, make_set in corpus.RELEVANCE_SETS.items():
                 rel = make_set()

@@ -15,6 +15,7 @@ threads and rebuilt for each new index generation; Whoosh supplies the stored fi
 from __future__ import annotations
 
 import bisect
+import math
 import os
 import re
 import threading
@@ -32,12 +33,39 @@ from searcher import ranking, settings, store
 from searcher.analysis import analyze
 from searcher.article import Article
 from searcher.errors import DAMAGE, IndexDamaged, NotAnIndexFolder, SearcherError
-from searcher.evaluation import Evaluator, Matches, top
-from searcher.indexer import IndexOptions, IndexReport, Progress, index_paths
+from searcher.evaluation import ORDERS, Evaluator, Matches, top
+from searcher.indexer import IndexOptions, IndexReport, Progress, index_paths, remove_ids
 from searcher.postings import IndexView, leaves
-from searcher.query import ParsedQuery, narrow, parse
+from searcher.query import Note, ParsedQuery, narrow, parse, word_union
 from searcher.schema import ENTITY_FIELDS
 from searcher.snippets import headline_prefix, make_snippet
+from searcher.timeline import PERIODS, Period, count_periods
+
+#: Words (stems) an article's related-stories query is made of.
+RELATED_TERMS = 15
+#: How much a word of one of the article's entity names counts against a word that is
+#: merely frequent in it: the people and places of a story say most about what it is.
+ENTITY_WORD_WEIGHT = 3.0
+
+
+def distinctive_terms(reader, stored: dict, count: int) -> list[str]:
+    """The stems that say most about an article: frequent in it, rare in the archive
+    (tf-idf over its headline and body), words of its entity names weighted up."""
+    weights: Counter = Counter(
+        analyze(f"{stored.get('headline', '')} {stored.get('body', '')[:20_000]}")
+    )
+    for name in _names(stored).values():
+        for term in analyze(" ".join(name)):
+            weights[term] += ENTITY_WORD_WEIGHT
+    total = max(1, reader.doc_count())
+    scored = []
+    for term, weight in weights.items():
+        holders = reader.doc_frequency("body", term)
+        if 1 < holders < total / 2:  # in at least one other article, and not everywhere
+            scored.append((weight * math.log(total / holders), term))
+    scored.sort(key=lambda pair: (-pair[0], pair[1]))
+    return [term for _, term in scored[:count]]
+
 
 #: What ``Archive.search(match=...)`` accepts.
 MATCH_MODES = ("all", "any")
@@ -92,6 +120,13 @@ class Results:
     facets: dict[str, list[tuple[str, int]]] = field(default_factory=dict)
     #: When nothing matched and a word looks misspelt: the query with it corrected.
     suggestion: str | None = None
+    #: How the hits are ordered: ``relevance``, ``newest`` or ``oldest``.
+    sort: str = "relevance"
+    #: Matches per period (asked with ``timeline=True``), and the period: day, month, year.
+    timeline: list[Period] = field(default_factory=list)
+    per: str = ""
+    #: Matches per year, beside the entity facets (asked with ``facets=True``).
+    years: list[Period] = field(default_factory=list)
 
     @property
     def pages(self) -> int:
@@ -119,6 +154,11 @@ class Results:
             "notes": self.notes,
             "facets": {k: [[n, c] for n, c in v] for k, v in self.facets.items()},
             "suggestion": self.suggestion,
+            "sort": self.sort,
+            "timeline": {"per": self.per, "periods": [p.to_json() for p in self.timeline]}
+            if self.timeline
+            else None,
+            "years": [p.to_json() for p in self.years],
             "hits": [hit.to_json() for hit in self.hits],
         }
 
@@ -279,6 +319,7 @@ class Archive:
         progress: Progress | None = None,
         on_wait: Callable[[], None] | None = None,
         on_stall: Callable[[float], None] | None = None,
+        prune: bool = False,
     ) -> IndexReport:
         """Add or update every article under ``paths`` (files or folders, recursively).
 
@@ -288,12 +329,21 @@ class Archive:
         parallel; ``optimize`` merges the index into one segment at the end (slower
         indexing; smaller on disk, faster first queries); ``progress`` is called after
         each article (after each batch with ``procs`` > 1), ``on_wait`` once if another
-        writer holds the lock, ``on_stall`` when worker processes stop making progress.
+        writer holds the lock, ``on_stall`` when worker processes stop making progress;
+        ``prune`` removes articles under ``paths`` whose file or line is gone.
         """
         options = IndexOptions(
-            rebuild, wait, entities, procs, optimize, progress, on_wait, on_stall
+            rebuild, wait, entities, procs, optimize, progress, on_wait, on_stall, prune
         )
         return index_paths(self.path, paths, options)
+
+    def remove(self, ids: Iterable[str], wait: float = 0.0) -> list[str]:
+        """Delete the articles with these ids (a takedown, a correction), committed like
+        any batch; returns the ids that were in the index."""
+        if isinstance(ids, str):
+            raise TypeError("ids must be a list of ids, not one string")
+        with self._reading():
+            return remove_ids(self.path, ids, wait)
 
     # Reading -----------------------------------------------------------------
 
@@ -351,6 +401,9 @@ class Archive:
         facets: bool = True,
         match: str = "all",
         filters: Mapping[str, object] | None = None,
+        sort: str = "relevance",
+        timeline: bool = False,
+        per: str | None = None,
     ) -> Results:
         """Ranked articles for ``query`` (see ``searcher.query`` for the syntax).
 
@@ -359,38 +412,57 @@ class Archive:
         which suits long queries such as a question or a headline. ``filters`` narrow
         the matches without being query text: ``{"person": ["Joko Widodo"], "place": …,
         "org": …, "entity": …, "source": "kumparan", "date": ("2017-01", "2017-03")}``
-        (every value must match; either date bound may be None).
+        (every value must match; either date bound may be None). ``sort`` is
+        ``relevance``, ``newest`` or ``oldest`` (undated articles last); a query of
+        filters alone is newest first. ``timeline`` counts every match per ``per``
+        (``day``, ``month``, ``year``; by default chosen from the span of the matches).
         """
+        limit = _whole_number("limit", limit, 1, settings.MAX_LIMIT)
+        page = _whole_number("page", page, 1, settings.MAX_PAGE)
+        parsed = self._parsed(query, match, filters, sort)
+        if per is not None and per not in PERIODS:
+            raise ValueError(f"per must be one of {', '.join(PERIODS)}, not {per!r}")
+        with self._reading():
+            return self._answer(query, parsed, limit, page, facets, sort, timeline, per)
+
+    def _parsed(
+        self, query: object, match: str, filters: Mapping[str, object] | None, sort: str
+    ) -> ParsedQuery:
+        """The checked, parsed query (with ``match`` applied), or a clear error."""
         if isinstance(query, bytes):
             raise TypeError("query must be text (str), not bytes: decode it first")
         if not isinstance(query, str):
             raise TypeError(f"query must be text (str), not {type(query).__name__}")
-        limit = _whole_number("limit", limit, 1, settings.MAX_LIMIT)
-        page = _whole_number("page", page, 1, settings.MAX_PAGE)
         if match not in MATCH_MODES:
             raise ValueError(f"match must be one of {', '.join(MATCH_MODES)}, not {match!r}")
+        if sort not in ORDERS:
+            raise ValueError(f"sort must be one of {', '.join(ORDERS)}, not {sort!r}")
         parsed = parse(query)
         if filters:
             parsed = narrow(parsed, filters)
-        with self._reading():
-            return self._answer(query, parsed, limit, page, facets, match)
-
-    def _answer(
-        self, query: str, parsed: ParsedQuery, limit: int, page: int, facets: bool, match: str
-    ) -> Results:
-        searcher = self._searcher()
         if match == "any" and parsed.any_words is not None:
             parsed.all_words, parsed.any_words = parsed.any_words, None
+        return parsed
+
+    def _answer(
+        self, query: str, parsed: ParsedQuery, limit: int, page: int, facets: bool,
+        sort: str, timeline: bool, per: str | None,
+    ) -> Results:  # fmt: skip
+        searcher = self._searcher()
         view = self._view_of(searcher)
         matches, fallback = self._run(Evaluator(view, searcher), parsed)
         understood = parsed.understood_any if fallback else parsed.understood
-        ranked = top(
-            matches,
-            page * limit,
-            None if parsed.has_words else view.dates(searcher.reader()),
-        )[(page - 1) * limit :]
+        notes = list(parsed.notes)
+        if not parsed.has_words and sort == "relevance":
+            sort = "newest"  # nothing to rank by
+            if parsed.understood:
+                notes.append(Note("newest", "", "no words to rank by: newest first"))
+        dates = view.dates(searcher.reader())
+        ranked = top(matches, page * limit, dates, sort)[(page - 1) * limit :]
         hits = [self._hit(searcher, docnum, score, parsed) for docnum, score in ranked]
         total = matches.total
+        matched_dates = dates[matches.mask] if (timeline or facets) else None
+        used_per, periods = count_periods(matched_dates, per) if timeline else (per or "", [])
         return Results(
             query=query,
             understood=understood,
@@ -399,13 +471,38 @@ class Archive:
             page=page,
             limit=limit,
             fallback=fallback,
-            notes=parsed.notes,
+            notes=notes,
             facets=self._facets(searcher, view, matches, total) if facets else {},
             suggestion=None
             if total
             else view.remembered(("suggest", query), lambda: suggest(searcher, query) or "")
             or None,
+            sort=sort,
+            timeline=periods,
+            per=used_per,
+            years=count_periods(matched_dates, "year")[1] if facets else [],
         )
+
+    def iter_hits(
+        self,
+        query: str,
+        *,
+        match: str = "all",
+        filters: Mapping[str, object] | None = None,
+        sort: str = "relevance",
+    ) -> Iterator[Hit]:
+        """Every match of ``query`` in order, one ``Hit`` (with its snippet) at a time:
+        for exports of any size, nothing but the ranking sits in memory."""
+        parsed = self._parsed(query, match, filters, sort)
+        with self._reading():
+            searcher = self._searcher()
+            view = self._view_of(searcher)
+            matches, _ = self._run(Evaluator(view, searcher), parsed)
+            if not parsed.has_words and sort == "relevance":
+                sort = "newest"
+            ranked = top(matches, matches.total, view.dates(searcher.reader()), sort)
+            for docnum, score in ranked:
+                yield self._hit(searcher, docnum, score, parsed)
 
     def _run(self, evaluator: Evaluator, parsed: ParsedQuery) -> tuple[Matches, str | None]:
         matches = evaluator.run(parsed.all_words)
@@ -460,6 +557,28 @@ class Archive:
             label_keys = label_keys[np.argsort(order[label_keys], kind="stable")]
             found.extend((table.names[k], int(counts[k])) for k in label_keys)
         return _by_label(found, FACET_SIZE)
+
+    def related(self, article_id: str, limit: int = 5) -> list[Hit]:
+        """Up to ``limit`` articles most like this one: the same people, places and
+        organisations and the same distinctive words (tf-idf), ranked by the index's own
+        BM25F. Empty for an unknown id."""
+        limit = _whole_number("limit", limit, 1, settings.MAX_LIMIT)
+        with self._reading():
+            searcher = self._searcher()
+            docnum = searcher.document_number(id=article_id)
+            if docnum is None:
+                return []
+            stored = searcher.stored_fields(docnum)
+            view = self._view_of(searcher)
+            terms = distinctive_terms(searcher.reader(), stored, RELATED_TERMS)
+            if not terms:
+                return []
+            query = word_union(terms)
+            matches = Evaluator(view, searcher).run(query)
+            matches.mask[docnum] = False
+            parsed = ParsedQuery("", query, None, set(terms))
+            ranked = top(matches, limit)
+            return [self._hit(searcher, doc, score, parsed) for doc, score in ranked]
 
     def top_entities(self, label: str | None = None, limit: int = 20) -> list[tuple[str, str, int]]:
         """The entities named by the most articles: ``(name, label, articles)``."""

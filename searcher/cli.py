@@ -16,6 +16,8 @@ from pathlib import Path
 import click
 
 from searcher import Archive, IndexReport, Results, SearcherError, settings
+from searcher.evaluation import ORDERS
+from searcher.timeline import PERIODS
 
 #: The sample archive shipped with the project, built on first search if no index exists.
 SEEDS_DIR = Path("seeds")
@@ -167,8 +169,13 @@ def _print_report(report: IndexReport) -> None:
     help="Merge the index into one segment at the end (slower indexing; smaller on disk, "
     "faster first queries).",
 )
+@click.option(
+    "--prune", is_flag=True, help="Remove articles under PATHS whose file or line is gone."
+)
 @click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")
-def index_command(paths, index_dir, rebuild, wait, no_entities, procs, optimize, as_json) -> None:
+def index_command(
+    paths, index_dir, rebuild, wait, no_entities, procs, optimize, prune, as_json
+) -> None:
     """Index the articles in PATHS (files or folders, recursively)."""
     for path in paths:
         if not path.exists():
@@ -184,6 +191,7 @@ def index_command(paths, index_dir, rebuild, wait, no_entities, procs, optimize,
                 entities=not no_entities,
                 procs=procs,
                 optimize=optimize,
+                prune=prune,
                 progress=bar,
                 on_wait=lambda: click.echo(
                     f"waiting for another writer on {index_dir} …", err=True
@@ -213,6 +221,7 @@ def index_command(paths, index_dir, rebuild, wait, no_entities, procs, optimize,
                     "added": report.added,
                     "updated": report.updated,
                     "unchanged": report.unchanged,
+                    "removed": report.removed,
                     "skipped": report.skipped,
                     "warnings": report.warnings,
                     "problems": [str(p) for p in report.problems],
@@ -306,13 +315,37 @@ def _print_results(results: Results, color: bool) -> None:
 )
 @click.option("--page", type=click.IntRange(1, settings.MAX_PAGE), default=1, show_default=True)
 @click.option("--facets", is_flag=True, help="Also print the most frequent entities.")
+@click.option(
+    "--sort",
+    type=click.Choice(ORDERS),
+    default="relevance",
+    show_default=True,
+    help="Order of the hits (undated articles last when sorting by date).",
+)
+@click.option("--timeline", is_flag=True, help="Also draw matches per day, month or year.")
+@click.option("--per", type=click.Choice(PERIODS), help="The timeline's period (default: by span).")
+@click.option(
+    "--export",
+    "export_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Write every match (not one page) to FILE.csv or FILE.jsonl.",
+)
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
-def query_command(words, index_dir, limit, page, facets, as_json) -> None:
+def query_command(
+    words, index_dir, limit, page, facets, sort, timeline, per, export_path, as_json
+) -> None:
     """Search the index (this is what `search WORDS…` runs)."""
     archive = _archive(index_dir)
+    query = " ".join(words)
     try:
         _ensure_index(archive, index_dir)
-        results = archive.search(" ".join(words), limit=limit, page=page, facets=facets or as_json)
+        if export_path is not None:
+            _export(archive, query, sort, export_path)
+            return
+        results = archive.search(
+            query, limit=limit, page=page, facets=facets or as_json, sort=sort,
+            timeline=timeline or as_json, per=per,
+        )  # fmt: skip
     except SearcherError as err:
         _fail(str(err))
     if as_json:
@@ -324,6 +357,63 @@ def query_command(words, index_dir, limit, page, facets, as_json) -> None:
         for label, names in results.facets.items():
             listed = ", ".join(f"{name} ({count})" for name, count in names)
             click.echo(f"{titles.get(label, label)}: {listed}")
+    if timeline and results.timeline:
+        _print_timeline(results)
+
+
+#: Widest bar of a terminal timeline, in block characters.
+BAR_WIDTH = 40
+_EIGHTHS = " ▏▎▍▌▋▊▉"
+
+
+def _print_timeline(results: Results) -> None:
+    """One line per period: its name, a bar of block characters and the count."""
+    click.echo(f"\nmatches per {results.per}:")
+    most = max(p.count for p in results.timeline) or 1
+    width = max(len(p.label) for p in results.timeline)
+    for period in results.timeline:
+        eighths = round(period.count / most * BAR_WIDTH * 8)
+        bar = "█" * (eighths // 8) + (_EIGHTHS[eighths % 8] if eighths % 8 else "")
+        click.echo(f"{period.label:<{width}}  {bar:<{BAR_WIDTH}}  {period.count:,}")
+    undated = results.total - sum(p.count for p in results.timeline)
+    if undated:
+        click.echo(f"(and {undated:,} without a date)")
+
+
+def _export(archive: Archive, query: str, sort: str, path: Path) -> None:
+    """Every match of ``query`` to ``path`` (CSV or JSON Lines by its suffix), streamed;
+    written beside and renamed, so a failed export leaves no half file."""
+    from searcher.export import write
+
+    fmt = path.suffix.lower().lstrip(".")
+    if fmt not in ("csv", "jsonl"):
+        _fail(f"{path}: export to a .csv or .jsonl file")
+    partial = path.with_name(f".{path.name}.partial")
+    try:
+        with open(partial, "w", encoding="utf-8", newline="") as out:
+            count = write(archive.iter_hits(query, sort=sort), out, fmt)
+        partial.replace(path)
+    except OSError as err:
+        partial.unlink(missing_ok=True)
+        _fail(f"cannot write {path}: {err.strerror or err}")
+    click.echo(f"wrote {count:,} article{'s' if count != 1 else ''} to {path}", err=True)
+
+
+@main.command("remove")
+@click.argument("ids", nargs=-1, required=True)
+@index_option
+@click.option("--wait", type=float, default=0.0, show_default=True,
+              help="Seconds to wait for another writer to finish.")  # fmt: skip
+def remove_command(ids, index_dir, wait) -> None:
+    """Delete articles by id (a takedown or a correction), in one commit."""
+    try:
+        removed = _archive(index_dir).remove(list(ids), wait=wait)
+    except SearcherError as err:
+        _fail(str(err))
+    missing = [key for key in ids if key not in removed]
+    click.echo(f"{len(removed):,} removed", err=True)
+    if missing:
+        _fail(f"not in the index: {', '.join(missing)}")
 
 
 @main.command("entities")

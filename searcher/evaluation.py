@@ -178,25 +178,36 @@ class Evaluator:
         return Matches(mask)
 
 
-def top(matches: Matches, count: int, dates: np.ndarray | None = None) -> list[tuple[int, float]]:
-    """The best ``count`` matches as ``(docnum, score)``: by score (ties: index order),
-    or newest first when the query does not rank and ``dates`` are given."""
+#: How ``top`` can order matches.
+ORDERS = ("relevance", "newest", "oldest")
+
+
+def top(
+    matches: Matches, count: int, dates: np.ndarray | None = None, order: str = "relevance"
+) -> list[tuple[int, float]]:
+    """The best ``count`` matches as ``(docnum, score)``.
+
+    ``relevance``: by score (ties: index order); a query that does not rank (filters
+    only) is newest first when ``dates`` are given. ``newest``/``oldest``: by date, undated
+    articles last, ties by score and then index order.
+    """
     docs = matches.docnums()
     if not len(docs) or count <= 0:
         return []
-    if matches.scores is None:
+    scores = matches.scores[docs] if matches.scores is not None else np.zeros(len(docs))
+    if order != "relevance" or matches.scores is None:
         if dates is None:
-            chosen = docs[:count]
+            chosen = np.arange(min(count, len(docs)))
         else:
-            # newest first; equal dates keep index order
-            order = np.lexsort((docs, -dates[docs]))[:count]
-            chosen = docs[order]
-        return [(int(d), 0.0) for d in chosen]
-    scores = matches.scores[docs]
+            when = dates[docs]
+            undated = when == 0
+            newest = order != "oldest"
+            chosen = np.lexsort((docs, -scores, -when if newest else when, undated))[:count]
+        return [(int(docs[i]), float(scores[i])) for i in chosen]
     if len(docs) > count:
         # keep everything tied with the count-th best, so ties go by index order
         cut = np.partition(scores, len(scores) - count)[len(scores) - count]
         keep = scores >= cut
         docs, scores = docs[keep], scores[keep]
-    order = np.lexsort((docs, -scores))[:count]
-    return [(int(docs[i]), float(scores[i])) for i in order]
+    order_idx = np.lexsort((docs, -scores))[:count]
+    return [(int(docs[i]), float(scores[i])) for i in order_idx]

@@ -20,7 +20,7 @@ from searcher.article import Article, Problem
 from searcher.errors import DAMAGE, IndexDamaged, IndexWriteFailed, SearcherError
 from searcher.schema import ENTITY_FIELDS
 from searcher.segments import write_parallel
-from searcher.sources import read_archive
+from searcher.sources import Scope, read_archive
 
 
 @dataclass
@@ -36,6 +36,8 @@ class IndexReport:
     seconds: float = 0.0
     #: Articles tagged and analysed so far (committed or not): what progress shows.
     prepared: int = 0
+    #: Articles deleted because their file or line is gone (``prune``).
+    removed: int = 0
 
     @property
     def indexed(self) -> int:
@@ -58,8 +60,10 @@ class IndexReport:
                 reasons[key] = reasons.get(key, 0) + 1
         why = "; ".join(f"{n} {reason}" for reason, n in sorted(reasons.items()))
         rate = f" ({self.articles_per_second:,.0f} articles/s)" if self.indexed else ""
+        removed = f"{self.removed:,} removed, " if self.removed else ""
         return (
             f"{self.added:,} added, {self.updated:,} updated, {self.unchanged:,} unchanged, "
+            f"{removed}"
             f"{self.skipped:,} skipped{f' ({why})' if why else ''}, {self.warnings:,} warnings "
             f"in {self.seconds:,.1f} s{rate}"
         )
@@ -118,12 +122,66 @@ def find_entities(article: Article) -> dict[str, list[str]]:
     return article_entities(f"{article.headline}.\n{article.body[: settings.MAX_ENTITY_CHARS]}")
 
 
-def _existing_checksums(ix) -> dict[str, str]:
+def _existing(ix) -> dict[str, tuple[str, str]]:
+    """Each stored article's id -> (checksum, path in the archive)."""
     with ix.searcher() as searcher:
         return {
-            fields["id"]: fields.get("checksum", "")
+            fields["id"]: (fields.get("checksum", ""), fields.get("path", ""))
             for fields in searcher.reader().all_stored_fields()
         }
+
+
+def _noting(items: Iterable[Article | Problem], seen: set[str], unreadable: set[str]):
+    """``items`` unchanged, noting the ids read and the files that could not be read."""
+    for item in items:
+        if isinstance(item, Article):
+            seen.add(item.id)
+        elif item.line is None and item.kind == "skipped":
+            unreadable.add(item.path)
+        yield item
+
+
+def _gone(
+    stored_paths: dict[str, str], seen: set[str], unreadable: set[str], prefixes: list[str]
+) -> list[str]:
+    """Ids of stored articles under the paths read whose file or line is no longer there
+    (never those of a file that could not be read this time: it may come back)."""
+    gone = []
+    for key, path in stored_paths.items():
+        file, _, line = path.rpartition(":")
+        file = file if line.isdigit() else path
+        inside = any(file == p or file.startswith(p + "/") for p in prefixes)
+        if inside and key not in seen and file not in unreadable:
+            gone.append(key)
+    return gone
+
+
+def _delete(ix, ids: Iterable[str]) -> int:
+    """Delete articles by id in one commit; how many there were."""
+    ids = list(ids)
+    if not ids:
+        return 0
+    writer = ix.writer()
+    try:
+        removed = sum(writer.delete_by_term("id", key) for key in ids)
+        writer.commit()
+    except BaseException:
+        writer.cancel()
+        raise
+    return removed
+
+
+def remove_ids(index_dir: str | Path, ids: Iterable[str], wait: float = 0.0) -> list[str]:
+    """Delete the articles with these ids (a takedown, a correction) in one commit, under
+    the write lock; returns the ids that were in the index."""
+    index_dir = Path(index_dir)
+    with store.write_lock(index_dir, wait) as _:
+        ix, meta, stored = _open_for_update(index_dir)
+        present = [key for key in dict.fromkeys(ids) if key in stored]
+        if present:
+            _delete(ix, present)
+            store.write_meta(index_dir, meta)
+    return present
 
 
 @dataclass
@@ -141,28 +199,30 @@ class IndexOptions:
     on_wait: Callable[[], None] | None = None
     #: Told how long the workers have made no progress, once per stall.
     on_stall: Callable[[float], None] | None = None
+    #: Remove articles under the paths read whose file or line is gone.
+    prune: bool = False
 
 
 def index_paths(
     index_dir: str | Path, paths: Iterable[str | Path], options: IndexOptions | None = None
 ) -> IndexReport:
     """Index every article under ``paths`` into ``index_dir``."""
-    roots: list[Path] = []  # filled from the index's metadata before reading starts
-    return index_items(index_dir, read_archive(paths, roots), options, roots)
+    scope = Scope()  # its roots are filled from the index's metadata before reading starts
+    return index_items(index_dir, read_archive(paths, scope), options, scope)
 
 
 def index_items(
     index_dir: str | Path,
     items: Iterable[Article | Problem],
     options: IndexOptions | None = None,
-    roots: list[Path] | None = None,
+    scope: Scope | None = None,
 ) -> IndexReport:
     """Index already-read articles (and count the problems met reading them)."""
     opts = options or IndexOptions()
     index_dir = Path(index_dir)
     report = IndexReport()
     try:
-        _index_locked(index_dir, items, opts, report, [] if roots is None else roots)
+        _index_locked(index_dir, items, opts, report, scope or Scope())
     except SearcherError:
         raise
     except OSError as err:
@@ -178,7 +238,7 @@ def _open_for_update(index_dir: Path):
     """The current index and what it holds, or one clear error when it is damaged."""
     try:
         ix, meta = store.open_current(index_dir)
-        return ix, meta, _existing_checksums(ix)
+        return ix, meta, _existing(ix)
     except SearcherError:
         raise
     except DAMAGE as err:
@@ -189,16 +249,20 @@ def _open_for_update(index_dir: Path):
 
 
 def _index_locked(
-    index_dir: Path, items, opts: IndexOptions, report: IndexReport, roots: list[Path]
+    index_dir: Path, items, opts: IndexOptions, report: IndexReport, scope: Scope
 ) -> None:
+    roots = scope.roots
     began = time.perf_counter()
     with store.write_lock(index_dir, opts.wait, opts.on_wait) as lock_fd:
         meta = store.read_meta(index_dir, for_rebuild=opts.rebuild)
         if meta is None and not opts.rebuild:
             store.refuse_orphaned_index(index_dir)
         store.remove_stale(index_dir, meta.get("indexname") if meta else None)
+        stored_paths: dict[str, str] = {}
         if meta is not None and not opts.rebuild:
-            ix, meta, existing = _open_for_update(index_dir)
+            ix, meta, stored = _open_for_update(index_dir)
+            existing = {key: digest for key, (digest, _) in stored.items()}
+            stored_paths = {key: path for key, (_, path) in stored.items()}
             roots[:0] = [Path(r) for r in meta.get("roots", []) if isinstance(r, str)]
             pending_name = None
         else:
@@ -209,13 +273,19 @@ def _index_locked(
                 # is visible (and kept) even if the run is killed later.
                 store.make_current(index_dir, pending_name, None)
                 meta, pending_name = store.read_meta(index_dir), None
-        _write(ix, index_dir, items, existing, opts, report, began, lock_fd)
+        seen: set[str] = set()
+        unreadable: set[str] = set()
+        _write(ix, index_dir, _noting(items, seen, unreadable), existing, opts, report, began,
+               lock_fd)  # fmt: skip
+        if opts.prune and stored_paths:
+            gone = _gone(stored_paths, seen, unreadable, scope.prefixes)
+            report.removed += _delete(ix, gone)
         if opts.optimize:
             ix.optimize()
         known_roots = [str(root) for root in roots]
         if pending_name:
             store.make_current(index_dir, pending_name, meta, roots=known_roots)
-        elif report.indexed or opts.optimize:
+        elif report.indexed or report.removed or opts.optimize:
             # records the time of this update, and the folders ids are relative to
             store.write_meta(index_dir, {**meta, "roots": known_roots})
     report.seconds = time.perf_counter() - began

@@ -97,6 +97,13 @@ def _word_query(terms: list[str]) -> q.Query:
     )
 
 
+def word_union(terms: list[str]) -> q.Query:
+    """Articles with any of these index terms (stems), each looked up in every searchable
+    field and ranked with BM25F: what a related-stories query is."""
+    words = [_word_query([term]) for term in terms]
+    return words[0] if len(words) == 1 else Union(words)
+
+
 def _field_query(name: str, value: str, quoted: bool) -> tuple[q.Query | None, list[str]]:
     if name in NAME_FIELDS:
         # the first token of the names analyzer is the whole name, folded as indexed

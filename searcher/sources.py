@@ -14,6 +14,7 @@ import os
 import re
 import zlib
 from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from searcher import settings
@@ -161,22 +162,34 @@ def _read_bytes(path: Path, gz: bool, where: str) -> tuple[bytes | None, Problem
         return None, Problem(where, f"cannot read ({err.strerror or err}); skipped")
 
 
-def read_archive(
-    paths: Iterable[str | Path], roots: list[Path] | None = None
-) -> Iterator[ReadItem]:
+@dataclass
+class Scope:
+    """What one run reads, beyond its articles.
+
+    ``roots`` are the folders ids are relative to (an index remembers them, and a folder
+    given for the first time joins them); ``prefixes`` the ids' prefixes of the paths
+    given (``arsip/2017``: what ``--prune`` may remove from).
+    """
+
+    roots: list[Path] = field(default_factory=list)
+    prefixes: list[str] = field(default_factory=list)
+
+
+def read_archive(paths: Iterable[str | Path], scope: Scope | None = None) -> Iterator[ReadItem]:
     """Every article (and every problem) in the given files and folders, recursively.
 
-    ``roots`` are the folders ids were made relative to before (an index remembers them):
-    a file inside one keeps the id it had, whether it is reached through that folder,
-    its parent or a subfolder (``arsip/2017/a.txt`` stays ``arsip/2017/a.txt``). A
-    folder given for the first time becomes a root and is added to the list.
+    A file inside one of ``scope.roots`` keeps the id it had, whether it is reached
+    through that folder, its parent or a subfolder (``arsip/2017/a.txt`` stays
+    ``arsip/2017/a.txt``).
     """
-    roots = [] if roots is None else roots
+    scope = scope or Scope()
+    roots = scope.roots
     for given in paths:
         path = Path(given)
         if path.is_dir():
             root = path.resolve()
             _remember(roots, root)
+            scope.prefixes.append(_rel(root, _id_root(root, roots, root)))
             for item in _walk(root):
                 if isinstance(item, Problem):
                     yield item
@@ -186,7 +199,9 @@ def read_archive(
         elif path.exists():
             file = path.resolve()
             _remember(roots, file.parent)
-            yield from read_file(file, file.parent, _id_root(file, roots, file.parent))
+            id_root = _id_root(file, roots, file.parent)
+            scope.prefixes.append(_rel(file, id_root))
+            yield from read_file(file, file.parent, id_root)
         else:
             yield Problem(str(given), "no such file or folder")
 

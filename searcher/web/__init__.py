@@ -8,23 +8,38 @@ text is always escaped, and the only markup added is the ``<mark>`` of snippets,
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from urllib.parse import urlencode, urlsplit
 
-from flask import Flask, abort, jsonify, redirect, render_template, request, url_for
+from flask import (
+    Flask,
+    Response,
+    abort,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    stream_with_context,
+    url_for,
+)
 from markupsafe import Markup
 from werkzeug.exceptions import HTTPException
 
 from searcher import settings
 from searcher.archive import Archive
 from searcher.errors import SearcherError
+from searcher.export import csv_lines
 from searcher.query import MAX_FILTER_CHARS, MAX_QUERY_CHARS, parse
 from searcher.snippets import highlight
+from searcher.web import chart
 
 #: Facet filters the page adds as URL parameters, in the order the page shows them,
 #: with the Indonesian title of each column.
 FILTERS = {"person": "Tokoh", "place": "Tempat", "org": "Organisasi"}
 FACET_LABELS = {"PER": "person", "LOC": "place", "ORG": "org"}
+#: What a filter's chip says.
+CHIP_LABELS = {**FILTERS, "source": "Sumber", "date": "Tanggal"}
 #: The page's own words for what the parser noted (``searcher.query.Note.kind``).
 NOTES_ID = {
     "cut": "Kueri dipotong menjadi {value} karakter pertamanya.",
@@ -63,8 +78,23 @@ def _int_arg(name: str, default: int, low: int, high: int) -> int:
     return value
 
 
+#: Orders the page offers, with their Indonesian names.
+SORTS_ID = {"relevance": "Relevansi", "newest": "Terbaru", "oldest": "Terlama"}
+
+
+def _sort_arg() -> str:
+    value = request.args.get("sort", "") or "relevance"
+    if value not in SORTS_ID:
+        raise BadRequest(
+            f"sort must be one of {', '.join(SORTS_ID)}",
+            f"urutan harus salah satu dari {', '.join(SORTS_ID)}",
+        )
+    return value
+
+
 def _request_query() -> tuple[str, dict[str, str], int, int]:
-    """The typed query, the facet filters (never cut with the query), page and limit."""
+    """The typed query, the filters (facets and a date; never cut with the query), page
+    and limit."""
     typed = request.args.get("q", "").strip()
     if len(typed) > MAX_QUERY_CHARS:
         raise BadRequest(
@@ -72,7 +102,7 @@ def _request_query() -> tuple[str, dict[str, str], int, int]:
             f"kueri lebih dari {MAX_QUERY_CHARS} karakter",
         )
     filters = {}
-    for name in (*FILTERS, "source"):
+    for name in (*FILTERS, "source", "date"):
         value = request.args.get(name, "").strip()
         if len(value) > MAX_FILTER_CHARS:
             raise BadRequest(
@@ -86,10 +116,16 @@ def _request_query() -> tuple[str, dict[str, str], int, int]:
     return typed, filters, page, limit
 
 
-def _search(archive: Archive, typed: str, filters: dict[str, str], page: int, limit: int):
+def _search(
+    archive: Archive, typed: str, filters: dict[str, str], page: int, limit: int, sort: str,
+):  # fmt: skip
     if not typed and not filters:
         return None
-    return archive.search(typed, limit=limit, page=page, filters=filters)
+    try:
+        return archive.search(typed, limit=limit, page=page, filters=filters, sort=sort,
+                              timeline=True)  # fmt: skip
+    except ValueError as err:  # a date filter that makes no sense, say
+        raise BadRequest(str(err), f"filter tidak dapat dipakai: {err}") from None
 
 
 def create_app(index_dir: str | Path | None = None) -> Flask:
@@ -140,14 +176,29 @@ def create_app(index_dir: str | Path | None = None) -> Flask:
     @app.get("/")
     def search_page():
         typed, filters, page, limit = _request_query()
-        results = _search(archive, typed, filters, page, limit)
-        base = {"q": typed, **filters}
+        sort = _sort_arg()
+        results = _search(archive, typed, filters, page, limit, sort)
+        base = {"q": typed, **filters, "sort": sort if sort != "relevance" else None}
         shown_limit = limit if limit != settings.DEFAULT_LIMIT else None
         chips = [
-            {"label": FILTERS.get(name, "Sumber"), "value": value,
+            {"label": CHIP_LABELS[name], "value": value,
              "remove": link(**{k: v for k, v in base.items() if k != name})}
             for name, value in filters.items()
         ]  # fmt: skip
+        sorts = [
+            {"name": name, "title": title, "active": name == (results.sort if results else sort),
+             "href": link(**{**base, "sort": name if name != "relevance" else None})}
+            for name, title in SORTS_ID.items()
+        ]  # fmt: skip
+        years = []
+        if results and len(results.years) > 1:
+            years = [{"name": p.label, "count": p.count, "active": filters.get("date") == p.label,
+                      "href": link(**{**base, "date": p.label})}
+                     for p in results.years if p.count]  # fmt: skip
+        timeline = []
+        if results and len(results.timeline) > 1:
+            timeline = [{"bar": bar, "href": link(**{**base, "date": bar.date})}
+                        for bar in chart.bars(results.timeline, results.per)]  # fmt: skip
         facets = []
         if results:
             for label, field in FACET_LABELS.items():
@@ -173,10 +224,30 @@ def create_app(index_dir: str | Path | None = None) -> Flask:
                 "text": results.suggestion,
                 "href": link(**{**base, "q": results.suggestion}),
             }
+        export = "/export.csv?" + urlencode({k: v for k, v in base.items() if v})
         return render_template(
             "search.html", q=typed, results=results, chips=chips, facets=facets, pages=pages,
-            suggestion=suggestion, page=page,
+            suggestion=suggestion, page=page, sorts=sorts, years=years, timeline=timeline,
+            chart_size=(chart.WIDTH, chart.HEIGHT), export=export,
         )  # fmt: skip
+
+    @app.get("/export.csv")
+    def export_csv():
+        """Every match of the query as CSV, streamed a row at a time."""
+        typed, filters, _, _ = _request_query()
+        sort = _sort_arg()
+        if not typed and not filters:
+            raise BadRequest("nothing to export: give q or a filter",
+                             "tidak ada yang diekspor: isi kueri atau filter")  # fmt: skip
+        hits = archive.iter_hits(typed, filters=filters, sort=sort)
+        name = re.sub(r"[^\w-]+", "-", typed or "-".join(filters.values())).strip("-")[:60]
+        return Response(
+            stream_with_context(csv_lines(hits)),
+            mimetype="text/csv",
+            headers={
+                "Content-Disposition": f'attachment; filename="searcher-{name or "ekspor"}.csv"'
+            },
+        )
 
     @app.get("/article")
     def article_by_id():
@@ -195,12 +266,16 @@ def create_app(index_dir: str | Path | None = None) -> Flask:
         return render_template(
             "article.html", article=article, paragraphs=paragraphs, q=q,
             headline=Markup(highlight(article.headline, terms)), original=web_link(article.url),
+            related=archive.related(article.id),
         )  # fmt: skip
 
     @app.get("/api/search")
     def api_search():
         typed, filters, page, limit = _request_query()
-        return jsonify(archive.search(typed, limit=limit, page=page, filters=filters).to_json())
+        results = _search(archive, typed, filters, page, limit, _sort_arg())
+        if results is None:
+            results = archive.search("", limit=limit, page=page)
+        return jsonify(results.to_json())
 
     @app.get("/healthz")
     def healthz():

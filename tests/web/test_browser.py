@@ -119,10 +119,36 @@ def test_phone_sized_window_reaches_facets_without_scrolling(server, tmp_path):
             expect(people).to_be_hidden()  # folded until asked for
             label.click()
             expect(people).to_be_visible()
-            page.locator("aside.facets li a").first.click()
+            page.locator("aside.facets h3:has-text('Tokoh') + ul a").first.click()
             expect(page.locator("a.chip")).to_contain_text("Tokoh: ")
             expect(page.locator("aside.facets li.active")).to_have_count(1)
             page.screenshot(path=str(tmp_path / "phone.png"), full_page=False)
         finally:
             browser.close()
     assert (tmp_path / "phone.png").stat().st_size > 10_000
+
+
+def test_click_a_timeline_bar_to_narrow_to_its_period(server, tmp_path):
+    from playwright.sync_api import expect, sync_playwright
+
+    with sync_playwright() as pw:
+        browser = launch(pw, tmp_path, 1200, 900)
+        try:
+            page = browser.new_page()
+            page.goto(server + "/?q=Jakarta")
+            bars = page.locator("figure.timeline svg a")
+            assert bars.count() >= 3
+            tallest = max(range(bars.count()),
+                          key=lambda i: int(bars.nth(i).get_attribute("aria-label").split(": ")[1]
+                                            .split()[0]))  # fmt: skip
+            label = bars.nth(tallest).get_attribute("aria-label")
+            count = int(label.split(": ")[1].split()[0])
+            page.screenshot(path=str(tmp_path / "timeline.png"), full_page=False)
+            bars.nth(tallest).click()
+            expect(page.locator("a.chip")).to_contain_text("Tanggal: ")
+            expect(page.locator("p.summary")).to_contain_text(f"{count} artikel untuk")
+            shown = page.locator("li.hit time").all_inner_texts()
+            assert shown and len(set(t.split()[-1] for t in shown)) == 1  # one year
+        finally:
+            browser.close()
+    assert (tmp_path / "timeline.png").stat().st_size > 10_000

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import csv
+import io
 import json
+import re
 
 from tests.web.conftest import HOSTILE
 
@@ -217,3 +220,51 @@ def test_page_past_the_end_links_to_the_last(client):
 
 def test_healthz_is_cheap_and_counts_articles(client, web_archive):
     assert client.get("/healthz").get_json() == {"status": "ok", "articles": 153}
+
+
+def test_sort_control_and_newest_first(client):
+    html = client.get("/?q=Jakarta&sort=newest").get_data(as_text=True)
+    assert (
+        '<a href="/?q=Jakarta&amp;sort=newest" aria-current="true" class="active">Terbaru</a>'
+        in html
+    )
+    dates = re.findall(r'<time datetime="([\d-]+)', html)
+    assert dates == sorted(dates, reverse=True) and len(dates) >= 5
+    assert client.get("/?q=Jakarta&sort=acak").status_code == 400
+    api = client.get("/api/search?q=Jakarta&sort=oldest").get_json()
+    assert api["sort"] == "oldest" and api["timeline"]["periods"]
+
+
+def test_timeline_bars_link_to_their_period_with_text(client):
+    html = client.get("/?q=Jakarta").get_data(as_text=True)
+    bars = re.findall(r'<a href="(/\?q=Jakarta&amp;date=[\d-]+)" aria-label="([^"]+)">'
+                      r"<title>([^<]+)</title><rect", html)  # fmt: skip
+    assert len(bars) >= 3
+    href, label, title = bars[0]
+    assert label == title and re.match(r"\w+ \d{4}: \d+ artikel", label)
+    narrowed = client.get(href.replace("&amp;", "&")).get_data(as_text=True)
+    assert "Tanggal: " in narrowed  # the period shows as a removable chip
+    count = int(label.rsplit(": ", 1)[1].split()[0])
+    assert f"{count} artikel untuk" in narrowed
+
+
+def test_years_facet_and_csv_download(client):
+    html = client.get("/?q=Jakarta").get_data(as_text=True)
+    assert "<h3>Tahun</h3>" in html and 'href="/?q=Jakarta&amp;date=2017"' in html
+    assert html.index("<h3>Tahun</h3>") < html.index("<h3>Tokoh</h3>")
+    assert 'href="/export.csv?q=Jakarta"' in html
+    response = client.get("/export.csv?q=Jakarta&sort=newest")
+    assert response.status_code == 200 and response.mimetype == "text/csv"
+    assert 'filename="searcher-Jakarta.csv"' in response.headers["Content-Disposition"]
+    rows = list(csv.DictReader(io.StringIO(response.get_data(as_text=True))))
+    total = client.get("/api/search?q=Jakarta").get_json()["total"]
+    assert len(rows) == total > 10
+    assert client.get("/export.csv").status_code == 400
+
+
+def test_article_page_lists_related_stories(client):
+    html = client.get(SEED_LINK).get_data(as_text=True)
+    assert "<h2>Berita terkait</h2>" in html
+    related = re.findall(r'<li><a href="(/article\?id=[^"]+)">', html)
+    assert 1 <= len(related) <= 5
+    assert client.get(related[0].replace("&amp;", "&")).status_code == 200

@@ -1,0 +1,100 @@
+"""Write every match of a query to CSV or JSON Lines, one article at a time.
+
+CSV is for spreadsheets, which run a cell that starts with ``=``, ``+``, ``-`` or ``@``
+as a formula (CSV injection): such a cell is written with a leading apostrophe, which
+spreadsheets show as text and do not display.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+from collections.abc import Iterable, Iterator
+from typing import TextIO
+
+from searcher.archive import Hit
+
+#: The columns of an export, in order.
+COLUMNS = ("id", "date", "headline", "source", "url", "score", "people", "places",
+           "organisations", "snippet")  # fmt: skip
+FORMATS = ("csv", "jsonl")
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def row(hit: Hit) -> dict[str, object]:
+    """One export row: what a researcher files about an article."""
+    return {
+        "id": hit.id,
+        "date": _date_text(hit),
+        "headline": hit.headline,
+        "source": hit.source,
+        "url": hit.url,
+        "score": round(hit.score, 4),
+        "people": "; ".join(hit.entities.get("PER", [])),
+        "places": "; ".join(hit.entities.get("LOC", [])),
+        "organisations": "; ".join(hit.entities.get("ORG", [])),
+        "snippet": hit.snippet,
+    }
+
+
+def _date_text(hit: Hit) -> str:
+    """``2017-03-28``, with a time only when the archive gave one."""
+    if hit.date is None:
+        return hit.date_text
+    if (hit.date.hour, hit.date.minute, hit.date.second) == (0, 0, 0):
+        return hit.date.date().isoformat()
+    return hit.date.isoformat(timespec="minutes")
+
+
+def safe_cell(value: object) -> object:
+    """A cell a spreadsheet will not run as a formula."""
+    if isinstance(value, str) and value.startswith(_FORMULA_START):
+        return "'" + value
+    return value
+
+
+class _Lines:
+    """A file-like sink for ``csv.writer`` that hands each written line back."""
+
+    def __init__(self) -> None:
+        self.lines: list[str] = []
+
+    def write(self, text: str) -> int:
+        self.lines.append(text)
+        return len(text)
+
+
+def csv_lines(hits: Iterable[Hit]) -> Iterator[str]:
+    """The CSV export, a line (header first) at a time: streams to a file or a response."""
+    sink = _Lines()
+    writer = csv.writer(sink)
+    writer.writerow(COLUMNS)
+    yield from sink.lines
+    for hit in hits:
+        sink.lines.clear()
+        writer.writerow([safe_cell(value) for value in row(hit).values()])
+        yield from sink.lines
+
+
+def jsonl_lines(hits: Iterable[Hit]) -> Iterator[str]:
+    """The JSON Lines export, an article a line."""
+    for hit in hits:
+        yield json.dumps(row(hit), ensure_ascii=False) + "\n"
+
+
+def write(hits: Iterable[Hit], out: TextIO, fmt: str) -> int:
+    """Write ``hits`` to ``out`` as ``csv`` or ``jsonl``; returns how many were written."""
+    if fmt not in FORMATS:
+        raise ValueError(f"format must be one of {', '.join(FORMATS)}, not {fmt!r}")
+    written = 0
+
+    def counted(source: Iterable[Hit]) -> Iterator[Hit]:
+        nonlocal written
+        for hit in source:
+            written += 1
+            yield hit
+
+    lines = csv_lines(counted(hits)) if fmt == "csv" else jsonl_lines(counted(hits))
+    for line in lines:
+        out.write(line)
+    return written
