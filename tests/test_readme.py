@@ -27,7 +27,7 @@ def _search_examples() -> list[list[str]]:
     for block in _blocks("sh"):
         for line in block.splitlines():
             line = line.strip()
-            if not line.startswith("search ") or "ARCHIVE" in line:
+            if not line.startswith("search ") or "ARCHIVE" in line or "ID..." in line:
                 continue
             words = shlex.split(line, comments=True)
             if words[1] in ("serve", "index"):
@@ -61,7 +61,11 @@ def test_readme_example_returns_results(fresh_clone, words):
     assert result.returncode == 0, result.stderr
     assert "Traceback" not in result.stderr
     output = result.stdout
-    if "--json" in words:
+    if "--export" in words:
+        written = fresh_clone / words[words.index("--export") + 1]
+        assert re.search(r"wrote \d[\d,]* articles", result.stderr)
+        assert len(written.read_text("utf-8").splitlines()) > 2
+    elif "--json" in words:
         import json
 
         assert json.loads(output)["hits"]
