@@ -47,6 +47,8 @@ from whoosh.analysis import (
 )
 from whoosh.support.charset import accent_map
 
+from searcher.stemming import stem
+
 #: Numbers keep their thousands and decimal separators (``1.200``, ``0,17``); words
 #: may carry apostrophes (``Jum'at``) and hyphens (``negara-negara``), which
 #: ``ReduplicationFilter`` resolves.
@@ -208,19 +210,11 @@ class IndonesianStemFilter(Filter):
             yield t
 
 
-_stemmer = None
-
-
 def stem_word(word: str) -> str:
     """The stem of one lowercased word, or the word itself when it is protected."""
-    global _stemmer
     if is_protected(word):
         return word
-    if _stemmer is None:
-        import Stemmer
-
-        _stemmer = Stemmer.Stemmer("indonesian")
-    return _stemmer.stemWord(word)
+    return stem(word)
 
 
 class IndonesianStopFilter(StopFilter):

@@ -197,6 +197,7 @@ def _stored_article(stored: dict) -> Article:
         source=stored.get("source", ""),
         url=stored.get("url", ""),
         path=stored.get("path", ""),
+        dateline=stored.get("dateline", ""),
         entities=[(n, label) for label, ns in names.items() for n in ns],
     )
 

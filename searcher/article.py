@@ -24,6 +24,8 @@ class Article:
     #: True when the archive had no headline and the lead's first sentence stands in:
     #: shown as the headline, but not indexed as one (it would count the lead twice).
     headline_from_lead: bool = False
+    #: The place the story's dateline names (``Jakarta`` of ``Jakarta, CNN Indonesia -``).
+    dateline: str = ""
     #: Filled at index time by the entity extractor: ``(text, label)`` pairs.
     entities: list[tuple[str, str]] = field(default_factory=list)
 

@@ -7,6 +7,7 @@ and this is a few dozen lines that run in microseconds with no data files to loa
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from datetime import datetime
 
 MONTHS = {
@@ -37,11 +38,50 @@ def _build(year: str, month: int, day: str, hh: str | None, mm: str | None, ss: 
         return None
 
 
-def parse_date(text: str) -> datetime | None:
+#: Orders a slashed date (``05/06/2025``) can be read in: day first, month first.
+SLASH_ORDERS = ("dmy", "mdy")
+
+
+def slash_order(values: Iterable[str]) -> tuple[str, str | None]:
+    """How one file writes slashed dates, decided from all its values, and a note when
+    that is a guess.
+
+    A first number above 12 means day first (``13/06/2025``); a second above 12 means
+    month first (Detik's ``10/21/2025 20:43``); with no such value, Indonesian day
+    first. A file that shows both is read the way most of its values say.
+    """
+    day_first = month_first = seen = 0
+    for value in values:
+        m = _SLASHED.match((value or "").strip())
+        if not m:
+            continue
+        seen += 1
+        a, b = int(m.group(1)), int(m.group(2))
+        day_first += a > 12
+        month_first += b > 12
+    if not seen:
+        return "dmy", None
+    if day_first and month_first:
+        order = "mdy" if month_first > day_first else "dmy"
+        note = (
+            f"dates are written both day first ({day_first:,}) and month first "
+            f"({month_first:,}); read as {'month' if order == 'mdy' else 'day'} first, "
+            "the others kept as text"
+        )
+        return order, note
+    if month_first:
+        return "mdy", None
+    if day_first:
+        return "dmy", None
+    return "dmy", f"{seen:,} dates like 05/06/2025 could be either order; read day first"
+
+
+def parse_date(text: str, order: str | None = None) -> datetime | None:
     """A naive datetime (the archive's local time) for ``text``, or None when unparseable.
 
-    ``10/21/2025`` is month first, as Detik and US-style exports write it; when the
-    first number cannot be a month (``21/10/2025``) it is read day first.
+    A slashed date is read in ``order`` (``dmy`` or ``mdy``, decided once per file by
+    ``slash_order``); with no order given, day first unless the second number cannot be
+    a month (``10/21/2025``).
     """
     text = (text or "").strip()
     if not text:
@@ -55,7 +95,9 @@ def parse_date(text: str) -> datetime | None:
     m = _SLASHED.match(text)
     if m:
         a, b, year, hh, mm, ss = m.groups()
-        month, day = (int(a), b) if int(a) <= 12 else (int(b), a)
+        if order is None:
+            order = "mdy" if int(b) > 12 else "dmy"
+        month, day = (int(a), b) if order == "mdy" else (int(b), a)
         return _build(year, month, day, hh, mm, ss)
     m = _WORDY.search(text)
     if m and m.group(2).lower() in MONTHS:

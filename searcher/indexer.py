@@ -38,6 +38,8 @@ class IndexReport:
     prepared: int = 0
     #: Articles deleted because their file or line is gone (``prune``).
     removed: int = 0
+    #: Articles whose id another file already used, kept apart as ``FILE#ID``.
+    kept_apart: int = 0
 
     @property
     def indexed(self) -> int:
@@ -61,6 +63,10 @@ class IndexReport:
         why = "; ".join(f"{n} {reason}" for reason, n in sorted(reasons.items()))
         rate = f" ({self.articles_per_second:,.0f} articles/s)" if self.indexed else ""
         removed = f"{self.removed:,} removed, " if self.removed else ""
+        if self.kept_apart:
+            removed += (
+                f"{self.kept_apart:,} kept apart (their id was another file's; stored as FILE#ID), "
+            )
         return (
             f"{self.added:,} added, {self.updated:,} updated, {self.unchanged:,} unchanged, "
             f"{removed}"
@@ -96,6 +102,7 @@ def to_document(article: Article, names: dict[str, list[str]], digest: str) -> d
         "body": article.body,
         "source": article.source.replace(",", " "),
         "url": article.url,
+        "dateline": article.dateline,
         "path": article.path,
         "date_text": article.date_text,
         "checksum": digest,
@@ -122,13 +129,40 @@ def find_entities(article: Article) -> dict[str, list[str]]:
     return article_entities(f"{article.headline}.\n{article.body[: settings.MAX_ENTITY_CHARS]}")
 
 
-def _existing(ix) -> dict[str, tuple[str, str]]:
-    """Each stored article's id -> (checksum, path in the archive)."""
+def _existing(ix) -> dict[str, tuple[str, str, str]]:
+    """Each stored article's id -> (checksum, path in the archive, URL)."""
     with ix.searcher() as searcher:
         return {
-            fields["id"]: (fields.get("checksum", ""), fields.get("path", ""))
+            fields["id"]: (
+                fields.get("checksum", ""),
+                fields.get("path", ""),
+                fields.get("url", ""),
+            )
             for fields in searcher.reader().all_stored_fields()
         }
+
+
+def _file_of(path: str) -> str:
+    """The file part of an article's ``path`` (``arsip/a.csv:3`` -> ``arsip/a.csv``)."""
+    file, _, line = path.rpartition(":")
+    return file if line.isdigit() else path
+
+
+def _owned(
+    items: Iterable[Article | Problem], owners: dict[str, tuple[str, str]], report: IndexReport
+) -> Iterator[Article | Problem]:
+    """``items`` with ids made distinct across files: exports that number rows 1..N
+    must not overwrite each other. An id first indexed from another file is another
+    article (kept apart as ``FILE#ID``) unless both name the same URL; the same file
+    read again keeps its ids and updates in place."""
+    for item in items:
+        if isinstance(item, Article):
+            file = _file_of(item.path)
+            owner = owners.setdefault(item.id, (file, item.url))
+            if owner[0] != file and not (item.url and item.url == owner[1]):
+                item.id = f"{file}#{item.id}"
+                report.kept_apart += 1
+        yield item
 
 
 def _noting(items: Iterable[Article | Problem], seen: set[str], unreadable: set[str]):
@@ -259,10 +293,11 @@ def _index_locked(
             store.refuse_orphaned_index(index_dir)
         store.remove_stale(index_dir, meta.get("indexname") if meta else None)
         stored_paths: dict[str, str] = {}
+        stored: dict[str, tuple[str, str, str]] = {}
         if meta is not None and not opts.rebuild:
             ix, meta, stored = _open_for_update(index_dir)
-            existing = {key: digest for key, (digest, _) in stored.items()}
-            stored_paths = {key: path for key, (_, path) in stored.items()}
+            existing = {key: digest for key, (digest, _, _) in stored.items()}
+            stored_paths = {key: path for key, (_, path, _) in stored.items()}
             roots[:0] = [Path(r) for r in meta.get("roots", []) if isinstance(r, str)]
             pending_name = None
         else:
@@ -275,8 +310,13 @@ def _index_locked(
                 meta, pending_name = store.read_meta(index_dir), None
         seen: set[str] = set()
         unreadable: set[str] = set()
-        _write(ix, index_dir, _noting(items, seen, unreadable), existing, opts, report, began,
-               lock_fd)  # fmt: skip
+        owners = (
+            {key: (_file_of(path), url) for key, (_, path, url) in stored.items()}
+            if (stored_paths)
+            else {}
+        )
+        items = _noting(_owned(items, owners, report), seen, unreadable)
+        _write(ix, index_dir, items, existing, opts, report, began, lock_fd)
         if opts.prune and stored_paths:
             gone = _gone(stored_paths, seen, unreadable, scope.prefixes)
             report.removed += _delete(ix, gone)

@@ -41,6 +41,7 @@ _BYLINE = re.compile(
 )
 _BOILERPLATE = re.compile(
     r"^(?:\(?\s*(?:baca|lihat|simak|tonton)\s+(?:juga|pula)\b.*"
+    r"|(?:simak|tonton|saksikan|lihat)\s+(?:juga\s+)?(?:video|live)\b.*"
     r"|scroll to continue with content"
     r"|advertisement|iklan"
     r"|\[gambas:.*\]"
@@ -109,7 +110,8 @@ def clean_paragraphs(text: str) -> list[str]:
     return [line for line in normalise_lines(text) if line and not is_boilerplate(line)]
 
 
-def _first_sentence(text: str, max_words: int = 15) -> str:
+def first_sentence(text: str, max_words: int = 15) -> str:
+    """A stand-in headline: the first sentence, cut at a word after ``max_words``."""
     sentence = re.split(r"(?<=[.!?])\s", text, maxsplit=1)[0]
     words = sentence.split()
     return " ".join(words[:max_words]) + (" …" if len(words) > max_words else "")
@@ -149,7 +151,7 @@ def clean_page(text: str) -> CleanPage:
         if len(title_block) >= 2 and len(title_block[-2].split()) <= KICKER_MAX_WORDS:
             kicker = title_block[-2]
     else:
-        headline = _first_sentence(body_lines[0]) if body_lines else ""
+        headline = first_sentence(body_lines[0]) if body_lines else ""
 
     titles = {headline, f"{kicker}: {headline}" if kicker else headline}
     paragraphs = []

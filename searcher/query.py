@@ -23,6 +23,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time
 
 from whoosh import query as q
+from whoosh.analysis import SimpleAnalyzer
 
 from searcher import settings
 from searcher.analysis import analyze, names_analyzer
@@ -61,6 +62,7 @@ class AnyField(Union):
 
 
 _NAMES = names_analyzer()
+_SOURCE_WORDS = SimpleAnalyzer()
 _TOKEN = re.compile(r'(-?)(?:(\w+):)?("([^"]*)"?|\S+)')
 
 
@@ -110,8 +112,13 @@ def _field_query(name: str, value: str, quoted: bool) -> tuple[q.Query | None, l
         key = next((t.text for t in _NAMES(value.replace(",", " "))), "")
         return (q.Term(name, key) if key else None), []
     if name == "source":
-        key = " ".join(value.lower().replace(",", " ").split())
-        return (q.Term(name, key) if key else None), []
+        # every word of the outlet's name: source:cnn, source:"CNN Indonesia", source:detik.com
+        words = [t.text for t in _SOURCE_WORDS(value)]
+        if not words:
+            return None, []
+        return (
+            q.And([q.Term(name, w) for w in words]) if len(words) > 1 else q.Term(name, words[0])
+        ), []
     terms = analyze(value)
     if not terms:
         return None, []

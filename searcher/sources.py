@@ -19,9 +19,10 @@ from pathlib import Path
 
 from searcher import settings
 from searcher.article import Article, Problem
-from searcher.dates import parse_date
+from searcher.datelines import Dateline, outlet_of_url, split_dateline
+from searcher.dates import parse_date, slash_order
 from searcher.headlines import headline_from_slug, slug_of_url
-from searcher.pages import clean_page, clean_paragraphs
+from searcher.pages import clean_page, clean_paragraphs, first_sentence
 
 PAGE_SUFFIXES = {".txt", ".text"}
 JSONL_SUFFIXES = {".jsonl", ".ndjson"}
@@ -273,26 +274,32 @@ def _capped(items: Iterable[ReadItem]) -> Iterator[ReadItem]:
 
 def _page_articles(text: str, where: str) -> Iterator[ReadItem]:
     page = clean_page(text)
-    if not page.body:
+    dateline, paragraphs = _without_dateline(page.paragraphs)
+    if not paragraphs:
         yield Problem(where, "no article body found; skipped")
         return
+    headline = page.headline
+    if page.headline_from_lead and dateline.place + dateline.outlet:
+        headline = first_sentence(paragraphs[0])  # the lead's, without its dateline
     article = Article(
         id=where,
-        headline=page.headline,
+        headline=headline,
         headline_from_lead=page.headline_from_lead,
         kicker=page.kicker,
-        body=page.body,
+        body="\n\n".join(paragraphs),
         url=page.url,
         path=where,
+        source=dateline.outlet or outlet_of_url(page.url),
+        dateline=dateline.place,
     )
     yield from _with_date(article, page.date_text, where, None)
 
 
 def _with_date(
-    article: Article, date_text: str, where: str, line: int | None
+    article: Article, date_text: str, where: str, line: int | None, order: str | None = None
 ) -> Iterator[ReadItem]:
     if date_text:
-        article.date = parse_date(date_text)
+        article.date = parse_date(date_text, order)
         if article.date is None:
             article.date_text = date_text
             yield Problem(where, f"unrecognised date {date_text!r}; kept as text", line, "warning")
@@ -325,7 +332,23 @@ def _as_text(value: object, name: str) -> tuple[str, str | None]:
     return "", f"{name} has the wrong type ({type(value).__name__}); ignored"
 
 
-def _record_article(record: dict, where: str, line: int) -> Iterator[ReadItem]:
+def _without_dateline(paragraphs: list[str]) -> tuple[Dateline, list[str]]:
+    """The lead's dateline taken off (``Jakarta, CNN Indonesia - -``): it is neither the
+    story nor its headline, and it must not feed the entity facets."""
+    if not paragraphs:
+        return Dateline(), paragraphs
+    dateline, rest = split_dateline(paragraphs[0])
+    if dateline is None:
+        return Dateline(), paragraphs
+    rest = rest.strip()
+    return dateline, ([rest] if rest else []) + paragraphs[1:]
+
+
+def _record_article(
+    record: dict, where: str, line: int, order: str | None = None
+) -> Iterator[ReadItem]:
+    """The article of one JSON object or CSV row; ``order`` is how the file writes
+    slashed dates (``slash_order``)."""
     fields: dict[str, str] = {}
     notes: list[str] = []
     for name in FIELD_ALIASES:
@@ -345,14 +368,17 @@ def _record_article(record: dict, where: str, line: int) -> Iterator[ReadItem]:
                 notes.append(f"{name} has invalid characters (lone surrogates); replaced with �")
         fields[name] = value.strip()
     paragraphs = clean_paragraphs(fields["body"])
+    dateline, paragraphs = _without_dateline(paragraphs)
     if not paragraphs:
         yield Problem(where, "article has no body; skipped", line)
         return
     for note in notes:
         yield Problem(where, note, line, "warning")
     body = "\n\n".join(paragraphs)
-    headline = " ".join(fields["headline"].split()) or headline_from_slug(
-        fields["slug"] or slug_of_url(fields["url"]), body
+    headline = (
+        " ".join(fields["headline"].split())
+        or headline_from_slug(fields["slug"], body)
+        or headline_from_slug(slug_of_url(fields["url"]), body)
     )
     article = Article(
         id=fields["id"] or f"{where}:{line}",
@@ -360,11 +386,12 @@ def _record_article(record: dict, where: str, line: int) -> Iterator[ReadItem]:
         headline_from_lead=not headline,
         kicker=fields["kicker"],
         body=body,
-        source=fields["source"],
+        source=fields["source"] or dateline.outlet or outlet_of_url(fields["url"]),
         url=fields["url"],
         path=f"{where}:{line}",
+        dateline=dateline.place,
     )
-    yield from _with_date(article, fields["date"], where, line)
+    yield from _with_date(article, fields["date"], where, line, order)
 
 
 def _streamed_jsonl(path: Path, gz: bool, where: str) -> Iterator[ReadItem]:
@@ -372,6 +399,9 @@ def _streamed_jsonl(path: Path, gz: bool, where: str) -> Iterator[ReadItem]:
     encoding_noted = False
     seen_any = False
     try:
+        order, note = slash_order(_date_values(path, gz, where))
+        if note:
+            yield Problem(where, note, kind="warning")
         for number, raw in _lines(path, gz, where):
             if isinstance(raw, Problem):
                 yield raw
@@ -392,7 +422,7 @@ def _streamed_jsonl(path: Path, gz: bool, where: str) -> Iterator[ReadItem]:
                     encoding_noted = True
             if line.strip():
                 seen_any = True
-                yield from _jsonl_line(line, where, number)
+                yield from _jsonl_line(line, where, number, order)
     except FileNotFoundError:
         yield Problem(where, "file vanished while reading; skipped")
         return
@@ -428,7 +458,21 @@ def _lines(path: Path, gz: bool, where: str) -> Iterator[tuple[int, bytes | Prob
             yield number, Problem(where, note, kind="warning")
 
 
-def _jsonl_line(line: str, where: str, number: int) -> Iterator[ReadItem]:
+_DATE_VALUE = re.compile(
+    rb'"(?:' + "|".join(FIELD_ALIASES["date"]).encode() + rb')"\s*:\s*"(\d{1,2}/\d{1,2}/\d{4})'
+)
+
+
+def _date_values(path: Path, gz: bool, where: str) -> Iterator[str]:
+    """The slashed dates of a JSON Lines file, found by a quick pass before reading it:
+    the file's date order is decided from all of them."""
+    for _, raw in _lines(path, gz, where):
+        if isinstance(raw, bytes) and b"/" in raw:
+            for match in _DATE_VALUE.finditer(raw):
+                yield match.group(1).decode("ascii")
+
+
+def _jsonl_line(line: str, where: str, number: int, order: str | None = None) -> Iterator[ReadItem]:
     """The article of one JSON line, or the problem with it."""
     try:
         record = json.loads(line)
@@ -445,7 +489,7 @@ def _jsonl_line(line: str, where: str, number: int) -> Iterator[ReadItem]:
         kind = type(record).__name__
         yield Problem(where, f"JSON {kind}, not an article object; skipped", number)
         return
-    yield from _record_article(record, where, number)
+    yield from _record_article(record, where, number, order)
 
 
 def _csv_articles(text: str, where: str, delimiter: str) -> Iterator[ReadItem]:
@@ -466,6 +510,7 @@ def _csv_articles(text: str, where: str, delimiter: str) -> Iterator[ReadItem]:
         places = ", ".join(str(i + 1) for i, c in enumerate(columns) if c == name)
         note = f"column {name!r} appears more than once (columns {places}); the first is used"
         yield Problem(where, note, 1, "warning")
+    rows: list[tuple[dict[str, str], int] | Problem] = []
     start = 1  # index into ``lines`` of the first line not yet read
     while start < len(lines):
         reader = csv.reader(lines[start:], delimiter=delimiter, strict=True)
@@ -476,12 +521,22 @@ def _csv_articles(text: str, where: str, delimiter: str) -> Iterator[ReadItem]:
                     record: dict[str, str] = {}
                     for name, value in zip(columns, row, strict=False):
                         record.setdefault(name, value)
-                    yield from _record_article(record, where, row_line)
+                    rows.append((record, row_line))
                 row_line = start + reader.line_num + 1
-            return
+            break
         except csv.Error as err:
-            yield Problem(where, f"malformed CSV row ({err}); skipped", row_line)
+            rows.append(Problem(where, f"malformed CSV row ({err}); skipped", row_line))
             start = row_line  # the line after the bad row's first line
+    # one way of reading slashed dates for the whole file, from all its dates
+    dates = (str(_pick(r[0], "date") or "") for r in rows if not isinstance(r, Problem))
+    order, note = slash_order(dates)
+    if note:
+        yield Problem(where, note, kind="warning")
+    for item in rows:
+        if isinstance(item, Problem):
+            yield item
+        else:
+            yield from _record_article(item[0], where, item[1], order)
 
 
 def count_articles(paths: Iterable[str | Path]) -> int:

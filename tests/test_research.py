@@ -104,9 +104,9 @@ def test_timeline_in_the_terminal(sample):
 
 
 def test_export_every_match_as_csv_and_jsonl(sample, tmp_path):
-    total = json.loads(run("Jakarta", "--json", cwd=sample).stdout)["total"]
+    total = json.loads(run("Indonesia", "--json", cwd=sample).stdout)["total"]
     assert total > 100  # more than any page
-    done = run("Jakarta", "--export", str(tmp_path / "jakarta.csv"), cwd=sample)
+    done = run("Indonesia", "--export", str(tmp_path / "jakarta.csv"), cwd=sample)
     assert done.returncode == 0 and f"wrote {total:,} articles" in done.stderr
     with open(tmp_path / "jakarta.csv", encoding="utf-8", newline="") as handle:
         rows = list(csv.DictReader(handle))
@@ -115,7 +115,7 @@ def test_export_every_match_as_csv_and_jsonl(sample, tmp_path):
                              "places", "organisations", "snippet"]  # fmt: skip
     assert all(r["id"] and r["snippet"] for r in rows)
     assert float(rows[0]["score"]) >= float(rows[-1]["score"])
-    run("Jakarta", "--export", str(tmp_path / "jakarta.jsonl"), "--sort", "newest", cwd=sample)
+    run("Indonesia", "--export", str(tmp_path / "jakarta.jsonl"), "--sort", "newest", cwd=sample)
     lines = (tmp_path / "jakarta.jsonl").read_text("utf-8").splitlines()
     assert len(lines) == total
     first = json.loads(lines[0])

@@ -68,5 +68,5 @@ def test_readers_keep_answering_and_see_new_articles_after_commit(archive_order,
         assert answers == sorted(answers)  # each reader's counts only grow, commit by commit
         assert len(set(answers)) > 2  # searches ran between commits
     final = reader.search("Jakarta").total
-    assert final > 1000 and all(a[-1] == final for a in per_thread.values())
+    assert final > 500 and all(a[-1] == final for a in per_thread.values())
     assert reader.stats().articles == len(ids) + 1
