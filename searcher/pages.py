@@ -41,7 +41,7 @@ _BYLINE = re.compile(
 )
 _BOILERPLATE = re.compile(
     r"^(?:\(?\s*(?:baca|lihat|simak|tonton)\s+(?:juga|pula)\b.*"
-    r"|(?:simak|tonton|saksikan|lihat)\s+(?:juga\s+)?(?:video|live)\b.*"
+    r"|(?:simak|tonton|saksikan|lihat)\s+(?:juga\s+)?(?:video|live)\w*\b.*"
     r"|scroll to continue with content"
     r"|advertisement|iklan"
     r"|\[gambas:.*\]"
