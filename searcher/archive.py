@@ -95,6 +95,9 @@ class Hit:
     date_text: str = ""
     #: ``(start, end)`` of each marked word in ``snippet``, for terminals and other renderers.
     snippet_marks: list[tuple[int, int]] = field(default_factory=list)
+    #: Ids of the other matching articles that tell the same story (syndicated copies,
+    #: repeats), shown once under this hit; empty with ``collapse=False``.
+    similar: list[str] = field(default_factory=list)
 
     def to_json(self) -> dict:
         data = asdict(self)
@@ -289,6 +292,42 @@ def _whole_number(name: str, value: object, low: int, high: int) -> int:
     return int(value)
 
 
+def _first_of_each_story(
+    matches: Matches, count: int, dates: np.ndarray, sort: str, codes: np.ndarray | None
+) -> list[tuple[int, float]]:
+    """The best ``count`` matches, each story once at its best rank (all of them when
+    ``codes`` is None): ranks a few more than asked, and more again when copies crowd
+    the top."""
+    if codes is None:
+        return top(matches, count, dates, sort)
+    wanted = count * 2
+    while True:
+        ranked = top(matches, wanted, dates, sort)
+        seen: set[int] = set()
+        firsts = []
+        for docnum, score in ranked:
+            if codes[docnum] not in seen:
+                seen.add(codes[docnum])
+                firsts.append((docnum, score))
+                if len(firsts) == count:
+                    return firsts
+        if len(ranked) < wanted:
+            return firsts  # every match ranked
+        wanted *= 4
+
+
+#: At most this many copies are listed under one hit (the rest are counted in the group).
+MAX_SIMILAR = 20
+
+
+def _copies(matches: Matches, codes: np.ndarray | None, docnum: int) -> np.ndarray:
+    """The other matches in ``docnum``'s story group, in index order."""
+    if codes is None:
+        return np.empty(0, dtype=np.int64)
+    same = np.flatnonzero(matches.mask & (codes == codes[docnum]))
+    return same[same != docnum][:MAX_SIMILAR]
+
+
 class Archive:
     """An index folder: build it with ``index``, query it with ``search``."""
 
@@ -405,6 +444,7 @@ class Archive:
         sort: str = "relevance",
         timeline: bool = False,
         per: str | None = None,
+        collapse: bool = True,
     ) -> Results:
         """Ranked articles for ``query`` (see ``searcher.query`` for the syntax).
 
@@ -417,6 +457,8 @@ class Archive:
         ``relevance``, ``newest`` or ``oldest`` (undated articles last); a query of
         filters alone is newest first. ``timeline`` counts every match per ``per``
         (``day``, ``month``, ``year``; by default chosen from the span of the matches).
+        ``collapse`` shows each story once, at its best rank, with its copies' ids in
+        ``Hit.similar``; ``collapse=False`` lists every copy.
         """
         limit = _whole_number("limit", limit, 1, settings.MAX_LIMIT)
         page = _whole_number("page", page, 1, settings.MAX_PAGE)
@@ -424,7 +466,7 @@ class Archive:
         if per is not None and per not in PERIODS:
             raise ValueError(f"per must be one of {', '.join(PERIODS)}, not {per!r}")
         with self._reading():
-            return self._answer(query, parsed, limit, page, facets, sort, timeline, per)
+            return self._answer(query, parsed, limit, page, facets, sort, timeline, per, collapse)
 
     def _parsed(
         self, query: object, match: str, filters: Mapping[str, object] | None, sort: str
@@ -447,7 +489,7 @@ class Archive:
 
     def _answer(
         self, query: str, parsed: ParsedQuery, limit: int, page: int, facets: bool,
-        sort: str, timeline: bool, per: str | None,
+        sort: str, timeline: bool, per: str | None, collapse: bool = True,
     ) -> Results:  # fmt: skip
         searcher = self._searcher()
         view = self._view_of(searcher)
@@ -459,8 +501,12 @@ class Archive:
             if parsed.understood:
                 notes.append(Note("newest", "", "no words to rank by: newest first"))
         dates = view.dates(searcher.reader())
-        ranked = top(matches, page * limit, dates, sort)[(page - 1) * limit :]
-        hits = [self._hit(searcher, docnum, score, parsed) for docnum, score in ranked]
+        codes = view.groups(searcher.reader()) if collapse else None
+        ranked = _first_of_each_story(matches, page * limit, dates, sort, codes)
+        hits = [
+            self._hit(searcher, docnum, score, parsed, _copies(matches, codes, docnum))
+            for docnum, score in ranked[(page - 1) * limit :]
+        ]
         total = matches.total
         matched_dates = dates[matches.mask] if (timeline or facets) else None
         used_per, periods = count_periods(matched_dates, per) if timeline else (per or "", [])
@@ -514,7 +560,7 @@ class Archive:
                 return any_matches, note
         return matches, None
 
-    def _hit(self, searcher, docnum: int, score: float, parsed: ParsedQuery) -> Hit:
+    def _hit(self, searcher, docnum: int, score: float, parsed: ParsedQuery, copies=()) -> Hit:
         stored = searcher.stored_fields(docnum)
         article = _stored_article(stored)
         skip = headline_prefix(article.body, article.headline)
@@ -533,6 +579,7 @@ class Archive:
             snippet_marks=snippet.marks,
             path=article.path,
             date_text=article.date_text,
+            similar=[searcher.stored_fields(int(d))["id"] for d in copies],
         )
 
     def _facets(

@@ -26,6 +26,10 @@ class Article:
     headline_from_lead: bool = False
     #: The place the story's dateline names (``Jakarta`` of ``Jakarta, CNN Indonesia -``).
     dateline: str = ""
+    #: Filled at index time: the story this article repeats (its own id when none), and
+    #: the MinHash signature that decided it (``searcher.duplicates``).
+    group: str = ""
+    minhash: bytes = b""
     #: Filled at index time by the entity extractor: ``(text, label)`` pairs.
     entities: list[tuple[str, str]] = field(default_factory=list)
 

@@ -289,6 +289,7 @@ def _print_results(results: Results, color: bool) -> None:
             _date(hit.date) if hit.date else hit.date_text,
             hit.source,
             f"score {hit.score:.2f}" if hit.score else "",
+            f"+{len(hit.similar)} similar" if hit.similar else "",
         ]
         click.echo("   " + " · ".join(m for m in meta if m))
         snippet = hit.snippet
@@ -323,6 +324,9 @@ def _print_results(results: Results, color: bool) -> None:
     help="Order of the hits (undated articles last when sorting by date).",
 )
 @click.option("--timeline", is_flag=True, help="Also draw matches per day, month or year.")
+@click.option(
+    "--all", "every_copy", is_flag=True, help="List every copy of a story, not each story once."
+)
 @click.option("--per", type=click.Choice(PERIODS), help="The timeline's period (default: by span).")
 @click.option(
     "--export",
@@ -332,7 +336,7 @@ def _print_results(results: Results, color: bool) -> None:
 )
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
 def query_command(
-    words, index_dir, limit, page, facets, sort, timeline, per, export_path, as_json
+    words, index_dir, limit, page, facets, sort, timeline, every_copy, per, export_path, as_json
 ) -> None:
     """Search the index (this is what `search WORDS…` runs)."""
     archive = _archive(index_dir)
@@ -344,7 +348,7 @@ def query_command(
             return
         results = archive.search(
             query, limit=limit, page=page, facets=facets or as_json, sort=sort,
-            timeline=timeline or as_json, per=per,
+            timeline=timeline or as_json, per=per, collapse=not every_copy,
         )  # fmt: skip
     except SearcherError as err:
         _fail(str(err))

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import re
 import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
@@ -17,6 +18,7 @@ from pathlib import Path
 
 from searcher import settings, store
 from searcher.article import Article, Problem
+from searcher.duplicates import Grouper, canonical_url, from_bytes
 from searcher.errors import DAMAGE, IndexDamaged, IndexWriteFailed, SearcherError
 from searcher.schema import ENTITY_FIELDS
 from searcher.segments import write_parallel
@@ -40,6 +42,8 @@ class IndexReport:
     removed: int = 0
     #: Articles whose id another file already used, kept apart as ``FILE#ID``.
     kept_apart: int = 0
+    #: Articles whose URL an article with another id has: the same story, one article.
+    same_url: int = 0
 
     @property
     def indexed(self) -> int:
@@ -59,10 +63,13 @@ class IndexReport:
         for problem in self.problems:
             if problem.kind == "skipped":
                 key = problem.message.split(";")[0].split(" (")[0]
+                key = re.sub(r" (?:'[^']*'|\S+/\S+)", "", key)  # one reason, whatever the id
                 reasons[key] = reasons.get(key, 0) + 1
         why = "; ".join(f"{n} {reason}" for reason, n in sorted(reasons.items()))
         rate = f" ({self.articles_per_second:,.0f} articles/s)" if self.indexed else ""
         removed = f"{self.removed:,} removed, " if self.removed else ""
+        if self.same_url:
+            removed += f"{self.same_url:,} with the URL of another id (kept as that one), "
         if self.kept_apart:
             removed += (
                 f"{self.kept_apart:,} kept apart (their id was another file's; stored as FILE#ID), "
@@ -103,6 +110,9 @@ def to_document(article: Article, names: dict[str, list[str]], digest: str) -> d
         "source": article.source.replace(",", " "),
         "url": article.url,
         "dateline": article.dateline,
+        "group": (article.group or article.id).encode("utf-8"),
+        "group_id": article.group or article.id,
+        "minhash": article.minhash,
         "path": article.path,
         "date_text": article.date_text,
         "checksum": digest,
@@ -129,17 +139,21 @@ def find_entities(article: Article) -> dict[str, list[str]]:
     return article_entities(f"{article.headline}.\n{article.body[: settings.MAX_ENTITY_CHARS]}")
 
 
-def _existing(ix) -> dict[str, tuple[str, str, str]]:
-    """Each stored article's id -> (checksum, path in the archive, URL)."""
+def _existing(ix, grouper: Grouper | None = None) -> dict[str, tuple[str, str, str]]:
+    """Each stored article's id -> (checksum, path in the archive, URL); ``grouper``
+    learns every stored article's story group."""
+    stored = {}
     with ix.searcher() as searcher:
-        return {
-            fields["id"]: (
+        for fields in searcher.reader().all_stored_fields():
+            key = fields["id"]
+            stored[key] = (
                 fields.get("checksum", ""),
                 fields.get("path", ""),
                 fields.get("url", ""),
             )
-            for fields in searcher.reader().all_stored_fields()
-        }
+            if grouper is not None and fields.get("minhash"):
+                grouper.add(key, fields.get("group_id") or key, from_bytes(fields["minhash"]))
+    return stored
 
 
 def _file_of(path: str) -> str:
@@ -155,13 +169,25 @@ def _owned(
     must not overwrite each other. An id first indexed from another file is another
     article (kept apart as ``FILE#ID``) unless both name the same URL; the same file
     read again keeps its ids and updates in place."""
+    by_url = {canonical_url(url): (key, "") for key, (_, url) in owners.items() if url}
     for item in items:
         if isinstance(item, Article):
             file = _file_of(item.path)
+            url = canonical_url(item.url)
+            first_id, first_path = by_url.get(url, (item.id, ""))
+            if url and first_path and first_path != item.path:
+                message = f"same URL as an earlier row ({first_path}); the first is kept"
+                item = Problem.about(item.path, message)  # a repeat within this run
+            elif url and first_id != item.id:
+                item.id = first_id  # the same story under another id: it updates that one
+                report.same_url += 1
+        if isinstance(item, Article):
             owner = owners.setdefault(item.id, (file, item.url))
-            if owner[0] != file and not (item.url and item.url == owner[1]):
+            if owner[0] != file and not (url and url == canonical_url(owner[1])):
                 item.id = f"{file}#{item.id}"
                 report.kept_apart += 1
+            if url and not by_url.get(url, ("", ""))[1]:
+                by_url[url] = (item.id, item.path)  # read in this run: a repeat is skipped
         yield item
 
 
@@ -268,11 +294,11 @@ def index_items(
     return report
 
 
-def _open_for_update(index_dir: Path):
+def _open_for_update(index_dir: Path, grouper: Grouper | None = None):
     """The current index and what it holds, or one clear error when it is damaged."""
     try:
         ix, meta = store.open_current(index_dir)
-        return ix, meta, _existing(ix)
+        return ix, meta, _existing(ix, grouper)
     except SearcherError:
         raise
     except DAMAGE as err:
@@ -294,8 +320,9 @@ def _index_locked(
         store.remove_stale(index_dir, meta.get("indexname") if meta else None)
         stored_paths: dict[str, str] = {}
         stored: dict[str, tuple[str, str, str]] = {}
+        grouper = Grouper()
         if meta is not None and not opts.rebuild:
-            ix, meta, stored = _open_for_update(index_dir)
+            ix, meta, stored = _open_for_update(index_dir, grouper)
             existing = {key: digest for key, (digest, _, _) in stored.items()}
             stored_paths = {key: path for key, (_, path, _) in stored.items()}
             roots[:0] = [Path(r) for r in meta.get("roots", []) if isinstance(r, str)]
@@ -316,7 +343,7 @@ def _index_locked(
             else {}
         )
         items = _noting(_owned(items, owners, report), seen, unreadable)
-        _write(ix, index_dir, items, existing, opts, report, began, lock_fd)
+        _write(ix, index_dir, items, existing, opts, report, began, lock_fd, grouper)
         if opts.prune and stored_paths:
             gone = _gone(stored_paths, seen, unreadable, scope.prefixes)
             report.removed += _delete(ix, gone)
@@ -382,7 +409,7 @@ def _prepare(job: tuple[Article, str, bool, bool]) -> _Prepared:
 
 
 def _jobs(
-    items, existing, entities, report, progress: Callable[[], None]
+    items, existing, entities, report, progress: Callable[[], None], grouper: Grouper
 ) -> Iterator[tuple[Article, str, bool, bool]]:
     for article in _articles(items, report):
         try:
@@ -398,12 +425,15 @@ def _jobs(
             progress()
             continue
         existing[article.id] = digest
+        # grouped here, in archive order in the parent: workers never see each other's
+        article.group, article.minhash = grouper.assign(article.id, article.body)
         yield article, digest, old is None, entities
 
 
 def _write(
-    ix, index_dir: Path, items, existing, opts: IndexOptions, report, began, lock_fd: int
-) -> None:
+    ix, index_dir: Path, items, existing, opts: IndexOptions, report, began, lock_fd: int,
+    grouper: Grouper,
+) -> None:  # fmt: skip
     def progress() -> None:
         if opts.progress:
             report.seconds = time.perf_counter() - began
@@ -413,7 +443,7 @@ def _write(
         report.prepared = count
         progress()
 
-    jobs = _jobs(items, existing, opts.entities, report, progress)
+    jobs = _jobs(items, existing, opts.entities, report, progress, grouper)
     if opts.procs > 1:
         write_parallel(
             ix, index_dir, jobs, _prepare, opts.procs, commit_batch(), report, progress, lock_fd,

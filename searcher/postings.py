@@ -151,6 +151,7 @@ class IndexView:
         self._lengths: dict[str, np.ndarray] = {}
         self._average_lengths: dict[str, float] = {}
         self._dates: np.ndarray | None = None
+        self._groups: np.ndarray | None = None
         self._entities: EntityTable | None = None
         self._lock = threading.Lock()
 
@@ -254,6 +255,21 @@ class IndexView:
                 dates[offset : offset + count] = values.astype(np.int64)
             self._dates = dates
         return self._dates
+
+    def groups(self, reader) -> np.ndarray:
+        """Each article's story group as a small integer (articles that repeat one story
+        share it; ``searcher.duplicates``), read once per index generation."""
+        if self._groups is None:
+            codes = np.arange(self.size, dtype=np.int64)  # alone unless a column says
+            known: dict[bytes, int] = {}
+            for leaf, offset in leaves(reader):
+                if not leaf.doc_count_all() or not leaf.has_column("group"):
+                    continue
+                for docnum, value in enumerate(leaf.column_reader("group"), start=offset):
+                    if value:
+                        codes[docnum] = known.setdefault(value, docnum)
+            self._groups = codes
+        return self._groups
 
     def entities(self, reader) -> EntityTable:
         """Every article's entities from the ``facets`` column, read once."""

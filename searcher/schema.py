@@ -13,7 +13,8 @@ from whoosh.formats import Positions
 
 from searcher.analysis import indonesian_analyzer, names_analyzer, term_positions
 
-#: 4: root-guided stems, datelines taken off the lead, ``source`` searchable by word.
+#: 4: root-guided stems, datelines taken off the lead, ``source`` searchable by word,
+#: near-duplicate groups.
 SCHEMA_VERSION = 4
 
 
@@ -71,6 +72,11 @@ def build_schema() -> Schema:
         # by word, so ``source:cnn`` finds CNN Indonesia and ``source:detik.com`` detik
         source=TEXT(analyzer=SimpleAnalyzer(), stored=True),
         dateline=STORED,
+        # the story an article repeats (``searcher.duplicates``): a column for collapsing
+        # result lists, stored with the MinHash for the next run's grouping
+        group=COLUMN(),
+        group_id=STORED,
+        minhash=STORED,
         url=STORED,
         path=STORED,
         checksum=STORED,

@@ -121,9 +121,10 @@ def _search(
 ):  # fmt: skip
     if not typed and not filters:
         return None
+    every_copy = request.args.get("similar") == "all"
     try:
         return archive.search(typed, limit=limit, page=page, filters=filters, sort=sort,
-                              timeline=True)  # fmt: skip
+                              timeline=True, collapse=not every_copy)  # fmt: skip
     except ValueError as err:  # a date filter that makes no sense, say
         raise BadRequest(str(err), f"filter tidak dapat dipakai: {err}") from None
 
