@@ -17,6 +17,7 @@ from __future__ import annotations
 import random
 import sys
 import time
+from collections import Counter
 from pathlib import Path
 
 import click
@@ -118,6 +119,11 @@ def main(articles: int) -> None:
         by_group.setdefault(group, []).append(doc_id)
     grouped = [(a, b) for ids in by_group.values() for i, a in enumerate(ids) for b in ids[i + 1 :]]
     right = sum(story[a] == story[b] for a, b in grouped)
+    wrong = Counter(
+        "detik" if story[a].startswith("detik:") else "indosum"
+        for a, b in grouped
+        if story[a] != story[b]
+    )
     print(f"documents: {len(docs):,} ({len(originals):,} IndoSum originals, 5 kinds of copy"
           f"{', Detik export' if detik.exists() else ''})")  # fmt: skip
     print(f"recall (copies grouped with their original):   {found / len(positives):.3f} "
@@ -129,6 +135,8 @@ def main(articles: int) -> None:
         print(
             f"  {kind:<7} copies with their original: {sum(map(together, pairs)) / len(pairs):.3f}"
         )
+    print(f"  wrongly grouped pairs by source: {dict(wrong)} (look at them: a source may repeat "
+          "a story under another URL)")  # fmt: skip
     print(f"hard negatives grouped (same-topic stories):    {false} of {len(negatives):,}")
     print(f"grouping cost: {per_article_ms:.2f} ms per article (MinHash + LSH, one process)")
 

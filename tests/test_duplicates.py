@@ -1,0 +1,121 @@
+"""Syndicated copies and repeated stories are one story in a result list."""
+
+from __future__ import annotations
+
+import json
+import sys
+
+from searcher import Archive
+from searcher.duplicates import Grouper, canonical_url
+from tests.conftest import ROOT, indosum_records
+from tests.test_cli import run
+
+sys.path.insert(0, str(ROOT / "benchmarks"))
+import duplicates as duplicate_benchmark  # noqa: E402
+
+
+def _copies_archive(tmp_path):
+    """Five real IndoSum articles, each with a copy (a few words edited) re-published by
+    another outlet under another URL."""
+    import random
+
+    records = indosum_records(5, start=40)
+    rows = []
+    for n, record in enumerate(records):
+        rows.append(record)
+        copy = duplicate_benchmark.edits(record["body"], random.Random(n))["words"]
+        rows.append({"id": f"salinan-{n}", "body": copy, "source": "mitra",
+                     "url": f"https://mitra.example/{n}"})  # fmt: skip
+        record["shared_word"] = max(
+            set(record["body"].split()[40:]) & set(copy.split()), key=lambda w: (len(w), w)
+        )
+    (tmp_path / "arsip.jsonl").write_text("\n".join(json.dumps(r) for r in rows) + "\n")
+    archive = Archive(tmp_path / "ix")
+    archive.index([tmp_path / "arsip.jsonl"])
+    return archive, records
+
+
+def test_a_copy_is_shown_once_under_its_story(tmp_path):
+    archive, records = _copies_archive(tmp_path)
+    everything = archive.search("", filters={"source": "mitra"}, collapse=False)
+    assert everything.total == 5
+    first = records[0]
+    word = first["shared_word"]
+    collapsed = archive.search(word, limit=20)
+    ids = [h.id for h in collapsed.hits]
+    stories = {first["id"], "salinan-0"}
+    assert len(stories & set(ids)) == 1  # one of the two, not both
+    hit = next(h for h in collapsed.hits if h.id in stories)
+    assert hit.similar == list(stories - {hit.id})
+    every = archive.search(word, limit=20, collapse=False)
+    assert stories <= {h.id for h in every.hits}
+    assert all(not h.similar for h in every.hits)
+
+
+def test_similar_in_json_cli_and_page(tmp_path):
+    archive, records = _copies_archive(tmp_path)
+    word = records[0]["shared_word"]
+    index_dir = str(archive.path)
+    data = json.loads(run(word, "--json", "--index", index_dir).stdout)
+    assert any(h["similar"] for h in data["hits"])
+    out = run(word, "--index", index_dir).stdout
+    assert "+1 similar" in out
+    every = run(word, "--all", "--index", index_dir).stdout
+    assert "+1 similar" not in every
+    from searcher.web import create_app
+
+    client = create_app(archive.path).test_client()
+    html = client.get(f"/?q={word}").get_data(as_text=True)
+    assert "<summary>+1 berita serupa</summary>" in html
+    assert "berita serupa" not in client.get(f"/?q={word}&similar=all").get_data(as_text=True)
+
+
+def test_same_topic_stories_stay_apart():
+    grouper = Grouper()
+    a, b = indosum_records(2, start=100)
+    assert grouper.assign("a", a["body"])[0] == "a"
+    assert grouper.assign("b", b["body"])[0] == "b"
+    assert grouper.assign("a-lagi", a["body"] + "\n\nBaca berita lainnya.")[0] == "a"
+
+
+def test_grouping_precision_and_recall_on_the_test_set(capsys):
+    from click.testing import CliRunner
+
+    result = CliRunner().invoke(duplicate_benchmark.main, ["--articles", "150"])
+    assert result.exit_code == 0, result.output
+    figures = dict(
+        line.split(":", 1)
+        for line in result.output.splitlines()
+        if line.startswith(("recall", "precision"))
+    )
+    recall = float(next(v for k, v in figures.items() if k.startswith("recall")).split()[0])
+    precision = float(next(v for k, v in figures.items() if k.startswith("precision")).split()[0])
+    assert recall >= 0.9 and precision >= 0.95  # strict: Detik rewrites count as wrong
+    assert "hard negatives grouped (same-topic stories):    0 of" in result.output
+
+
+def test_canonical_urls():
+    same = [
+        "http://www.detik.com/berita/d-1/banjir?utm_source=x#top",
+        "https://detik.com/berita/d-1/banjir/",
+        "https://m.detik.com/berita/d-1/banjir",
+    ]
+    assert len({canonical_url(u) for u in same}) == 1
+    assert canonical_url("https://detik.com/berita/d-2") != canonical_url(same[0])
+
+
+def test_the_same_url_twice_is_one_article(tmp_path):
+    row = {"body": "Banjir melanda Jakarta dan warga mengungsi ke masjid terdekat.",
+           "url": "https://detik.com/berita/d-1/banjir"}  # fmt: skip
+    rows = [{**row, "id": "1"}, {**row, "id": "2", "url": row["url"] + "?utm_source=x"}]
+    (tmp_path / "a.jsonl").write_text("\n".join(json.dumps(r) for r in rows) + "\n")
+    archive = Archive(tmp_path / "ix")
+    first = archive.index([tmp_path / "a.jsonl"])
+    assert (first.added, first.skipped) == (1, 1)
+    assert "same URL as an earlier row" in str(first.problems[0])
+    (tmp_path / "b.jsonl").write_text(
+        json.dumps({**row, "id": "99", "body": row["body"] + " Lagi."}) + "\n"
+    )
+    second = archive.index([tmp_path / "b.jsonl"])
+    assert (second.added, second.updated, second.same_url) == (0, 1, 1)
+    assert archive.count() == 1 and archive.article("1").body.endswith("Lagi.")
