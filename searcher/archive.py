@@ -14,7 +14,6 @@ threads and rebuilt for each new index generation; Whoosh supplies the stored fi
 
 from __future__ import annotations
 
-import bisect
 import math
 import os
 import re
@@ -30,12 +29,13 @@ from pathlib import Path
 import numpy as np
 
 from searcher import ranking, settings, store
+from searcher.aliases import ALIASES_FILE, AliasTable, build_table, read_learned
 from searcher.analysis import analyze
 from searcher.article import Article
 from searcher.errors import DAMAGE, IndexDamaged, NotAnIndexFolder, SearcherError
 from searcher.evaluation import ORDERS, Evaluator, Matches, top
 from searcher.indexer import IndexOptions, IndexReport, Progress, index_paths, remove_ids
-from searcher.postings import IndexView, leaves
+from searcher.postings import IndexView
 from searcher.query import Note, ParsedQuery, narrow, parse, word_union
 from searcher.schema import ENTITY_FIELDS
 from searcher.snippets import headline_prefix, make_snippet
@@ -72,9 +72,6 @@ MATCH_MODES = ("all", "any")
 
 #: Names shown per label in the facets of a result list.
 FACET_SIZE = 10
-#: Above this many matches, facets are counted from the index-wide entity table
-#: (read once, ~0.5 s for 50,000 articles) instead of reading each match's column.
-FACET_TABLE_FROM = 2_000
 
 
 @dataclass
@@ -128,6 +125,8 @@ class Results:
     #: Matches per period (asked with ``timeline=True``), and the period: day, month, year.
     timeline: list[Period] = field(default_factory=list)
     per: str = ""
+    #: Other names of the entities in ``facets`` (``Joko Widodo`` -> ``["Jokowi"]``).
+    facet_aliases: dict[str, list[str]] = field(default_factory=dict)
     #: Matches per year, beside the entity facets (asked with ``facets=True``).
     years: list[Period] = field(default_factory=list)
 
@@ -156,6 +155,7 @@ class Results:
             "fallback": self.fallback,
             "notes": self.notes,
             "facets": {k: [[n, c] for n, c in v] for k, v in self.facets.items()},
+            "facet_aliases": self.facet_aliases,
             "suggestion": self.suggestion,
             "sort": self.sort,
             "timeline": {"per": self.per, "periods": [p.to_json() for p in self.timeline]}
@@ -251,38 +251,6 @@ def suggest(searcher, query: str) -> str | None:
     return fixed if found.scored_length() else None
 
 
-def _count_entities(searcher, docnums, size: int | None) -> dict[str, list[tuple[str, int]]]:
-    """Articles per entity name among ``docnums``, most first, per label."""
-    counts: Counter = Counter()
-    parts = leaves(searcher.reader())
-    starts = [offset for _, offset in parts]
-    columns: dict[int, object] = {}
-    for docnum in docnums:
-        n = bisect.bisect_right(starts, docnum) - 1
-        if n not in columns:
-            leaf = parts[n][0]
-            # a segment whose articles name no entity (or an empty index) has no column
-            has = leaf.doc_count_all() and leaf.has_column("facets")
-            columns[n] = leaf.column_reader("facets") if has else None
-        column = columns[n]
-        value = column[docnum - starts[n]] if column is not None else None
-        if value:
-            counts.update(value.decode("utf-8").split("\n"))
-    return _by_label(counts.items(), size)
-
-
-def _by_label(counts: Iterable[tuple[str, int]], size: int | None):
-    """``("LABEL\tName", n)`` pairs grouped per label, most first (ties keep their order:
-    first seen, and within an article most mentioned first)."""
-    by_label: dict[str, list[tuple[str, int]]] = {}
-    for key, n in sorted(counts, key=lambda kv: -kv[1]):
-        label, _, name = key.partition("\t")
-        names = by_label.setdefault(label, [])
-        if size is None or len(names) < size:
-            names.append((name, n))
-    return by_label
-
-
 def _whole_number(name: str, value: object, low: int, high: int) -> int:
     """``value`` if it is a whole number from ``low`` to ``high``; a clear error if not."""
     if isinstance(value, bool) or not isinstance(value, (int, np.integer)):
@@ -342,6 +310,8 @@ class Archive:
         self._ix = None
         self._meta_stamp: tuple | None = None
         self._view: IndexView | None = None
+        self._alias_table: AliasTable | None = None
+        self._alias_stamp: tuple | None = None
 
     def exists(self) -> bool:
         """True when the folder holds a committed index."""
@@ -480,9 +450,10 @@ class Archive:
             raise ValueError(f"match must be one of {', '.join(MATCH_MODES)}, not {match!r}")
         if sort not in ORDERS:
             raise ValueError(f"sort must be one of {', '.join(ORDERS)}, not {sort!r}")
-        parsed = parse(query)
+        aliases = self.aliases()
+        parsed = parse(query, aliases)
         if filters:
-            parsed = narrow(parsed, filters)
+            parsed = narrow(parsed, filters, aliases)
         if match == "any" and parsed.any_words is not None:
             parsed.all_words, parsed.any_words = parsed.any_words, None
         return parsed
@@ -510,6 +481,8 @@ class Archive:
         total = matches.total
         matched_dates = dates[matches.mask] if (timeline or facets) else None
         used_per, periods = count_periods(matched_dates, per) if timeline else (per or "", [])
+        found_facets = self._facets(searcher, view, matches, total) if facets else {}
+        aliases = self.aliases()
         return Results(
             query=query,
             understood=understood,
@@ -519,7 +492,13 @@ class Archive:
             limit=limit,
             fallback=fallback,
             notes=notes,
-            facets=self._facets(searcher, view, matches, total) if facets else {},
+            facets=found_facets,
+            facet_aliases={
+                name: others
+                for names in found_facets.values()
+                for name, _ in names
+                if (others := [f for f in aliases.all_forms(name) if f != name][:3])
+            },
             suggestion=None
             if total
             else view.remembered(("suggest", query), lambda: suggest(searcher, query) or "")
@@ -583,28 +562,56 @@ class Archive:
         )
 
     def _facets(
-        self, searcher, view: IndexView, matches: Matches, total: int
+        self, searcher, view: IndexView, matches: Matches, total: int, size: int | None = None
     ) -> dict[str, list[tuple[str, int]]]:
-        """The most frequent entities among all matches, per label, with article counts."""
-        if total < FACET_TABLE_FROM and not view.entities_loaded:
-            return _count_entities(searcher, matches.docnums(), FACET_SIZE)
+        """The most frequent entities among all matches, per label, with article counts;
+        one line per entity whichever of its names an article used (``searcher.aliases``)."""
+        size = FACET_SIZE if size is None else size
         table = view.entities(searcher.reader())
-        keys = table.keys[matches.mask[table.docs]]
-        counts = np.bincount(keys, minlength=len(table.names))
+        canon_of_key, canon_names = self._canonical(view, table)
+        picked = matches.mask[table.docs]
+        docs, keys = table.docs[picked].astype(np.int64), canon_of_key[table.keys[picked]]
+        width = max(1, len(canon_names))
+        pairs = np.unique(docs * width + keys)  # an article naming both forms counts once
+        counts = np.bincount(pairs % width, minlength=width)
         # ties keep the order the names are first met among the matches
         present, first_seen = np.unique(keys, return_index=True)
-        order = np.full(len(table.names), len(keys), dtype=np.int64)
+        order = np.full(width, len(keys), dtype=np.int64)
         order[present] = first_seen
-        found: list[tuple[str, int]] = []
-        for label_keys in table.by_label.values():
-            label_keys = label_keys[counts[label_keys] > 0]
-            if len(label_keys) > FACET_SIZE:
-                tail = len(label_keys) - FACET_SIZE
-                cut = np.partition(counts[label_keys], tail)[tail]
-                label_keys = label_keys[counts[label_keys] >= cut]
-            label_keys = label_keys[np.argsort(order[label_keys], kind="stable")]
-            found.extend((table.names[k], int(counts[k])) for k in label_keys)
-        return _by_label(found, FACET_SIZE)
+        ranked = np.lexsort((order, -counts))
+        found: dict[str, list[tuple[str, int]]] = {}
+        for key in ranked:
+            if counts[key] == 0:
+                break
+            label, _, name = canon_names[key].partition("\t")
+            names = found.setdefault(label, [])
+            if size is None or len(names) < size:
+                names.append((name, int(counts[key])))
+        return found
+
+    def _canonical(self, view: IndexView, table) -> tuple[np.ndarray, list[str]]:
+        """Each entity name's canonical entity (``LABEL\tshown name``): aliases merged,
+        and case variants (``JAKARTA``) shown in their most used spelling."""
+        aliases = self.aliases()
+
+        def compute() -> tuple[np.ndarray, list[str]]:
+            uses = np.bincount(table.keys, minlength=len(table.names))
+            groups: dict[str, int] = {}
+            spelling: dict[int, tuple[int, str]] = {}
+            canon = np.zeros(len(table.names), dtype=np.int64)
+            for key, full in enumerate(table.names):
+                label, _, name = full.partition("\t")
+                shown = aliases.shown(name)
+                group = groups.setdefault(f"{label}\t{shown.casefold()}", len(groups))
+                canon[key] = group
+                known = shown != name or shown in aliases.forms
+                best = spelling.get(group)
+                weight = int(uses[key]) + (1 << 40 if known else 0)
+                if best is None or weight > best[0]:
+                    spelling[group] = (weight, f"{label}\t{shown}")
+            return canon, [spelling[g][1] for g in range(len(groups))]
+
+        return view.remembered(("canonical", id(aliases)), compute)
 
     def related(self, article_id: str, limit: int = 5) -> list[Hit]:
         """Up to ``limit`` articles most like this one: the same people, places and
@@ -632,7 +639,8 @@ class Archive:
         """The entities named by the most articles: ``(name, label, articles)``."""
         with self._reading():
             searcher = self._searcher()
-            counts = _count_entities(searcher, searcher.reader().all_doc_ids(), None)
+            view = self._view_of(searcher)
+            counts = self._facets(searcher, view, Matches(view.live.copy()), view.size, 10**9)
         rows = [
             (name, lab, n)
             for lab, names in counts.items()
@@ -647,6 +655,21 @@ class Archive:
         with self._reading():
             stored = self._searcher().document(id=article_id)
         return None if stored is None else _stored_article(stored)
+
+    def aliases(self) -> AliasTable:
+        """Which names stand for one entity: the shipped seeds plus what this archive's
+        articles taught (``searcher.aliases``), reloaded when an indexing run adds to it."""
+        path = self.path / ALIASES_FILE
+        try:
+            st = path.stat()
+            stamp = (st.st_mtime_ns, st.st_size)
+        except OSError:
+            stamp = None
+        with self._lock:
+            if self._alias_table is None or stamp != self._alias_stamp:
+                self._alias_table = build_table(read_learned(self.path))
+                self._alias_stamp = stamp
+            return self._alias_table
 
     def count(self) -> int:
         """How many articles the index holds (cheap: no term is read)."""

@@ -359,10 +359,18 @@ def query_command(
     if facets:
         titles = {"PER": "people", "LOC": "places", "ORG": "organisations"}
         for label, names in results.facets.items():
-            listed = ", ".join(f"{name} ({count})" for name, count in names)
+            listed = ", ".join(
+                f"{name}{_forms(results.facet_aliases.get(name))} ({count:,})"
+                for name, count in names
+            )
             click.echo(f"{titles.get(label, label)}: {listed}")
     if timeline and results.timeline:
         _print_timeline(results)
+
+
+def _forms(others: list[str] | None) -> str:
+    """`` [Jokowi]``: an entity's other names, after the one it is shown under."""
+    return f" [{', '.join(others)}]" if others else ""
 
 
 #: Widest bar of a terminal timeline, in block characters.
@@ -433,7 +441,9 @@ def remove_command(ids, index_dir, wait) -> None:
 def entities_command(index_dir, label, limit, as_json) -> None:
     """The entities named by the most articles."""
     try:
-        rows = _archive(index_dir).top_entities(label.upper() if label else None, limit)
+        archive = _archive(index_dir)
+        rows = archive.top_entities(label.upper() if label else None, limit)
+        aliases = archive.aliases()
     except SearcherError as err:
         _fail(str(err))
     if as_json:
@@ -444,7 +454,8 @@ def entities_command(index_dir, label, limit, as_json) -> None:
         )
         return
     for name, lab, count in rows:
-        click.echo(f"{count:>7,}  {lab:<4} {name}")
+        others = [f for f in aliases.all_forms(name) if f != name][:3]
+        click.echo(f"{count:>7,}  {lab:<4} {name}{_forms(others)}")
 
 
 @main.command("serve")

@@ -12,11 +12,13 @@ import hashlib
 import os
 import re
 import time
+from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from searcher import settings, store
+from searcher.aliases import learn, read_learned, write_learned
 from searcher.article import Article, Problem
 from searcher.duplicates import Grouper, canonical_url, from_bytes
 from searcher.errors import DAMAGE, IndexDamaged, IndexWriteFailed, SearcherError
@@ -44,6 +46,8 @@ class IndexReport:
     kept_apart: int = 0
     #: Articles whose URL an article with another id has: the same story, one article.
     same_url: int = 0
+    #: Aliases the new or changed articles introduced, with how many articles did.
+    learned: Counter = field(default_factory=Counter)
 
     @property
     def indexed(self) -> int:
@@ -349,6 +353,10 @@ def _index_locked(
             report.removed += _delete(ix, gone)
         if opts.optimize:
             ix.optimize()
+        if report.learned:
+            learned = Counter() if opts.rebuild else Counter(read_learned(index_dir))
+            learned.update(report.learned)
+            write_learned(index_dir, dict(learned))
         known_roots = [str(root) for root in roots]
         if pending_name:
             store.make_current(index_dir, pending_name, meta, roots=known_roots)
@@ -394,6 +402,8 @@ class _Prepared:
     is_new: bool
     doc: dict | None = None
     error: str = ""
+    #: Names this article introduces by another (``searcher.aliases.learn``), as keys.
+    aliases: list[str] = field(default_factory=list)
 
 
 def _prepare(job: tuple[Article, str, bool, bool]) -> _Prepared:
@@ -402,6 +412,9 @@ def _prepare(job: tuple[Article, str, bool, bool]) -> _Prepared:
     prepared = _Prepared(article.id, article.path, digest, is_new)
     try:
         names = find_entities(article) if entities else {}
+        if names:
+            text = f"{article.headline}.\n{article.body[: settings.MAX_ENTITY_CHARS]}"
+            prepared.aliases = sorted({"\t".join(pair) for pair in learn(text, names)})
         prepared.doc = to_document(article, names, digest)
     except Exception as err:  # one bad article never stops the rest
         prepared.error = f"could not analyse ({type(err).__name__}: {err}); skipped"
@@ -461,6 +474,7 @@ def _write_serial(ix, jobs: Iterator, report: IndexReport, progress: Callable[[]
     try:
         for prepared in map(_prepare, jobs):
             report.prepared += 1
+            report.learned.update(prepared.aliases)
             if prepared.doc is None:
                 report.problems.append(Problem.about(prepared.path, prepared.error))
                 report.skipped += 1

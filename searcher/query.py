@@ -88,15 +88,32 @@ class ParsedQuery:
         return not self.understood
 
 
-def _word_query(terms: list[str]) -> q.Query:
+#: How much an article that names an entity only by another of its names (``Joko
+#: Widodo`` for the query ``Jokowi``) counts against one that uses the name typed: a
+#: little below an exact match.
+ALIAS_WEIGHT = 0.8
+
+
+def _word_query(terms: list[str], weight: float = 1.0) -> q.Query:
     """A word (or phrase) looked up across the searchable fields, each with its boost."""
+    boosts = {name: settings.FIELD_BOOSTS[name] * weight for name in SEARCH_FIELDS}
     if len(terms) == 1:
-        return AnyField(
-            [q.Term(name, terms[0], boost=settings.FIELD_BOOSTS[name]) for name in SEARCH_FIELDS]
-        )
-    return Union(
-        [q.Phrase(name, terms, boost=settings.FIELD_BOOSTS[name]) for name in SEARCH_FIELDS]
-    )
+        return AnyField([q.Term(name, terms[0], boost=boosts[name]) for name in SEARCH_FIELDS])
+    return Union([q.Phrase(name, terms, boost=boosts[name]) for name in SEARCH_FIELDS])
+
+
+def _with_aliases(clause: q.Query, typed: str, aliases, marked: set[str]) -> q.Query:
+    """``clause`` or any other name of the entity ``typed`` names, weighted a little less."""
+    if aliases is None:
+        return clause
+    others = [f for f in aliases.all_forms(typed) if f.casefold() != typed.casefold()]
+    alternatives = []
+    for form in others:
+        terms = analyze(form)
+        if terms:
+            marked.update(terms)
+            alternatives.append(_word_query(terms, ALIAS_WEIGHT))
+    return Union([clause, *alternatives]) if alternatives else clause
 
 
 def word_union(terms: list[str]) -> q.Query:
@@ -106,11 +123,25 @@ def word_union(terms: list[str]) -> q.Query:
     return words[0] if len(words) == 1 else Union(words)
 
 
-def _field_query(name: str, value: str, quoted: bool) -> tuple[q.Query | None, list[str]]:
+def _name_key(value: str) -> str:
+    """A name as the entity fields index it (the names analyzer's first token)."""
+    return next((t.text for t in _NAMES(value.replace(",", " "))), "")
+
+
+def _field_query(
+    name: str, value: str, quoted: bool, aliases=None
+) -> tuple[q.Query | None, list[str]]:
     if name in NAME_FIELDS:
-        # the first token of the names analyzer is the whole name, folded as indexed
-        key = next((t.text for t in _NAMES(value.replace(",", " "))), "")
-        return (q.Term(name, key) if key else None), []
+        shown = re.match(r"^(.+?) \(([^()]+)\)$", value.strip())  # a facet's "Name (Alias)"
+        if shown and aliases is not None and aliases.all_forms(shown.group(1)) != [shown.group(1)]:
+            value = shown.group(1)
+        forms = aliases.all_forms(value.strip()) if aliases is not None else [value]
+        keys = list(dict.fromkeys(k for k in map(_name_key, [value, *forms]) if k))
+        if not keys:
+            return None, []
+        # every name of the entity: person:Jokowi finds articles that say Joko Widodo
+        terms = [q.Term(name, key) for key in keys]
+        return (terms[0] if len(terms) == 1 else q.Or(terms)), []
     if name == "source":
         # every word of the outlet's name: source:cnn, source:"CNN Indonesia", source:detik.com
         words = [t.text for t in _SOURCE_WORDS(value)]
@@ -186,8 +217,9 @@ def _date_query(value: str) -> tuple[q.Query | None, Note | None]:
     return q.DateRange("date", start, stop), None
 
 
-def parse(text: str) -> ParsedQuery:
-    """Parse a person's query; never raises."""
+def parse(text: str, aliases=None) -> ParsedQuery:
+    """Parse a person's query; never raises. ``aliases`` (a ``searcher.aliases.AliasTable``)
+    lets a name find the entity's other names too."""
     notes: list[Note] = []
     if len(text) > MAX_QUERY_CHARS:
         cut = text[: MAX_QUERY_CHARS + 1].rsplit(None, 1)[0] if " " in text else ""
@@ -234,7 +266,7 @@ def parse(text: str) -> ParsedQuery:
                 (not_labels if negate else filter_labels).append(f"date:{value}")
             continue
         if name in NAME_FIELDS or name == "source":
-            clause, _ = _field_query(name, value, quoted)
+            clause, _ = _field_query(name, value, quoted, aliases)
             if clause is not None:
                 (excluded if negate else filters).append(clause)
                 label = f'{name}:"{value.strip()}"' if quoted else f"{name}:{value.strip()}"
@@ -251,10 +283,13 @@ def parse(text: str) -> ParsedQuery:
                 continue  # only stopwords or punctuation
             if quoted and len(terms) > 1:
                 clause, label = _word_query(terms), f'"{typed}"'
+                clause = _with_aliases(clause, typed, aliases, marked)
             else:
                 words = [_word_query([term]) for term in terms]
                 clause = q.And(words) if len(words) > 1 else words[0]
                 label = typed
+                if len(terms) == 1:
+                    clause = _with_aliases(clause, typed, aliases, marked)
         if clause is None:
             continue
         if negate:
@@ -335,7 +370,7 @@ def _as_bound(value: object, end: bool) -> datetime | None:
     raise ValueError(f"date filter bounds must be dates or 'YYYY[-MM[-DD]]', not {value!r}")
 
 
-def narrow(parsed: ParsedQuery, filters: Mapping[str, object]) -> ParsedQuery:
+def narrow(parsed: ParsedQuery, filters: Mapping[str, object], aliases=None) -> ParsedQuery:
     """``parsed`` with structured filters added: ``{"person": ["Joko Widodo"],
     "source": "kumparan", "date": ("2017-01", "2017-03")}`` (every value must match).
 
@@ -369,7 +404,7 @@ def narrow(parsed: ParsedQuery, filters: Mapping[str, object]) -> ParsedQuery:
             raise ValueError(f"at most {MAX_FILTER_VALUES} values for the {name} filter")
         for text in values:
             text = text.strip()[:MAX_FILTER_CHARS]
-            clause, _ = _field_query(name, text, quoted=True)
+            clause, _ = _field_query(name, text, quoted=True, aliases=aliases)
             if clause is not None:
                 clauses.append(clause)
                 labels.append(f'{name}:"{text}"')

@@ -103,6 +103,7 @@ def _commit(ix, index_dir: Path, results: list, report) -> None:
         segments = []
         for folder, segment, outcomes in results:
             for prepared in outcomes:
+                report.learned.update(prepared.aliases)
                 if prepared.error:
                     report.problems.append(Problem.about(prepared.path, prepared.error))
                     report.skipped += 1

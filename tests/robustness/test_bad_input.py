@@ -51,7 +51,15 @@ def mixed_archive(tmp_path) -> Path:
     (root / "buruk" / "gambar.txt").write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(100))
     # A truncated gzip: the complete lines before the cut are still read.
     lines = [
-        json.dumps({**r[3], "id": f"potong-{n}", "body": f"{n} {r[3]['body']}"}) for n in range(40)
+        json.dumps(
+            {
+                **r[3],
+                "id": f"potong-{n}",
+                "body": f"{n} {r[3]['body']}",
+                "url": f"{r[3]['url']}?bagian={n}",
+            }
+        )  # other articles: other URLs
+        for n in range(40)
     ]
     whole = gzip.compress(("\n".join(lines) + "\n").encode())
     (root / "buruk" / "terpotong.jsonl.gz").write_bytes(whole[: len(whole) * 3 // 4])
@@ -62,7 +70,7 @@ def mixed_archive(tmp_path) -> Path:
         json.dumps({**r[5], "date": 12}),                               # line 4: wrong type
         json.dumps({"id": "mustahil", "title": "Tanggal Mustahil", "body": body,
                     "date": "2021-02-30"}),                             # line 5: impossible date
-        json.dumps({**r[0], "source": "salinan"}),                      # line 6: duplicate id
+        json.dumps({**r[0], "source": "salinan"}),                      # line 6: a repeat
     ])  # fmt: skip
     big = "Berita Sangat Panjang\n\n" + ("Petani Karawang memanen padi di sawah. " * 1_300_000)
     (root / "buruk" / "raksasa.txt").write_text(big, "utf-8")
@@ -98,10 +106,10 @@ def test_every_good_article_indexed_every_bad_one_reported_once(mixed_archive, t
     one("arsip/buruk/campur.jsonl:3:", "not an article object")
     one("arsip/buruk/campur.jsonl:4:", "date is a number (12)")
     one("arsip/buruk/campur.jsonl:5:", "unrecognised date '2021-02-30'")
-    one("arsip/buruk/campur.jsonl:6:", "duplicate id")
+    one("arsip/buruk/campur.jsonl:6:", "same URL as an earlier row")
     one("arsip/buruk/raksasa.txt:", "only the first 1,000,000 are indexed")
     one("arsip/buruk/putaran:", "symbolic link to a folder")
-    assert len(messages) == 13 + len(cut)
+    assert len(messages) == 13 + len(cut), messages
 
     good = 1 + 2 + 1 + 3 + 1  # seed, dua, tiga, three encodings, campur line 1
     extra = 3  # campur lines 4 and 5 (indexed with a warning) and the giant article
