@@ -79,7 +79,10 @@ class Searcher(Engine):
         self.archive = Archive(self.folder)
 
     def search(self, query: str, k: int = 10) -> list[str]:
-        results = self.archive.search(query, limit=k, match=self.match, facets=False)
+        # every copy: the peers do not group stories either
+        results = self.archive.search(
+            query, limit=k, match=self.match, facets=False, collapse=False
+        )
         return [hit.id for hit in results.hits]
 
 

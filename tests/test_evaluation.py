@@ -13,7 +13,6 @@ import math
 import pytest
 from whoosh.fields import TEXT
 
-from searcher import archive as archive_module
 from searcher import settings
 from searcher.evaluation import Evaluator
 from searcher.query import parse
@@ -113,13 +112,6 @@ def test_phrase_positions_survive_leading_stopwords(small_index):
     results = small_index.search('"membangun hubungan" Taliban')
     assert [hit.id for hit in results.hits] == ["news/000_df906d3edab3d18d.txt"]
     assert small_index.search('"hubungan membangun" Taliban').fallback
-
-
-def test_facets_from_the_entity_table_equal_a_column_count(small_index, monkeypatch):
-    by_column = small_index.search("pemerintah").facets
-    monkeypatch.setattr(archive_module, "FACET_TABLE_FROM", 0)
-    by_table = small_index.search("pemerintah").facets
-    assert by_column and by_table == by_column
 
 
 def test_fast_text_field_indexes_what_whooshs_text_field_does():
