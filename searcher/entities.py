@@ -18,6 +18,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 
+from searcher.datelines import KNOWN_OUTLETS
+
 LABELS = ("PER", "LOC", "ORG")
 
 #: Words that open many sentences capitalised but are almost never (part of) a name.
@@ -291,14 +293,70 @@ def _tidy(words: list[str], first: int, end: int, label: str) -> list[tuple[int,
         first += 1
     if first >= end or not _capitalised_word(words[first]):
         return []
-    if titled and end - first >= 2 and _is_place(words[first]):
+    if label == "PER":
+        return _tidy_person(words, first, end, titled)
+    return [(first, end, label)]
+
+
+#: People's names written as capitals, which a lone short all-caps word otherwise is
+#: not (``RAM``, ``MA`` and ``BI`` were tagged as people).
+PEOPLE_INITIALS = {"SBY", "JK", "AHY", "BTP", "HT", "RK", "JKW"}
+#: Nationality words that open a person's name in news (``Tajik Emomali Rahmon``).
+NATIONALITIES = {"tajik", "afghan", "uzbek", "kazakh", "turkmen", "kirgiz", "pashtun",
+                 "palestina", "israel", "pakistan", "rusia", "ukraina", "suriah", "irak",
+                 "iran", "mesir", "turki", "amerika", "inggris", "prancis", "perancis",
+                 "jerman", "jepang", "korea", "tiongkok", "cina", "india", "filipina",
+                 "malaysia", "singapura", "australia", "thailand", "vietnam"}  # fmt: skip
+#: A headline verb written capitalised after a name (``Jokowi Ungkap``) is not part of
+#: it: the verbs headlines use, or a derived word (me-, di-, ber-) news mostly writes in
+#: lower case. Names made of common words (``Zaenal Bintang``) keep theirs.
+HEADLINE_VERBS = {"ungkap", "minta", "sebut", "tolak", "akui", "dukung", "bantah", "klaim",
+                  "janji", "kritik", "puji", "ajak", "harap", "nilai", "bilang", "kecam",
+                  "tegaskan", "soroti", "jawab", "bicara", "beri", "resmikan", "tinjau",
+                  "lantik", "temui", "singgung", "curhat", "pamer", "tanggapi"}  # fmt: skip
+_LOWERCASE_SHARE = 0.5
+
+
+def _headline_verb(word: str) -> bool:
+    lower = word.lower()
+    if lower in HEADLINE_VERBS:
+        return True
+    share = capitalised_shares().get(lower)
+    if share is None or share >= _LOWERCASE_SHARE or not lower.startswith(("me", "di", "ber")):
+        return False
+    from searcher.stemming import stem
+
+    return stem(lower) != lower
+
+
+def _tidy_person(
+    words: list[str], first: int, end: int, titled: bool
+) -> list[tuple[int, int, str]]:
+    """The person rules: a country or nationality opening the name splits off (``Presiden
+    Rusia Vladimir Putin``, ``Tajik Emomali Rahmon``), a headline verb closing it comes off
+    (``Jokowi Ungkap``), an outlet is an organisation, a short all-caps word no person."""
+    spans: list[tuple[int, int, str]] = []
+    if end - first >= 2 and (titled or end - first >= 3) and _is_place(words[first]):
         split = first + 1
         while split < end and _is_place(words[split]):
             split += 1
         if split < end:
-            return [(first, split, "LOC"), (split, end, "PER")]
-    return [(first, end, label)]
+            spans.append((first, split, "LOC"))
+            first = split
+    elif end - first >= 3 and words[first].lower() in NATIONALITIES:
+        first += 1  # an adjective, not the person's name
+    while end - first >= 2 and _headline_verb(words[end - 1]):
+        end -= 1
+    name = " ".join(words[first:end])
+    if name.lower() in _OUTLETS:
+        return [*spans, (first, end, "ORG")]
+    if end - first == 1 and name.isupper() and len(name) <= 4 and name not in PEOPLE_INITIALS:
+        return spans
+    return [*spans, (first, end, "PER")]
 
+
+_OUTLETS = {name.lower() for name in KNOWN_OUTLETS} | {
+    "detik", "detikcom", "kumparan", "merdeka.com", "suara.com", "cnn", "antara"}  # fmt: skip
 
 #: A sentence-initial word written capitalised mid-sentence less often than this
 #: (``Kemarin``, ``Dia``) is an ordinary word, not a name.

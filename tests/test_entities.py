@@ -126,3 +126,18 @@ def test_top_entities_and_cli(small_index):
         runner.invoke(main, ["Taliban", "--json", "--index", str(small_index.path)]).output
     )
     assert ["Taliban", 1] in as_json["facets"]["ORG"]
+
+
+@pytest.mark.parametrize(
+    ("text", "people", "organisations"),
+    [
+        ("Jokowi Ungkap Alasan Reshuffle Kabinet.", ["Jokowi"], []),
+        ("Tajik Emomali Rahmon bertemu Putin di Moskow kemarin.", ["Emomali Rahmon"], []),
+        ("Menurut RAM dan MA, harga naik. SBY datang.", ["SBY"], []),
+        ("Laporan CNN Indonesia menyebut hal itu.", [], ["CNN Indonesia"]),
+    ],
+)
+def test_news_style_tagging_errors_are_fixed(text, people, organisations):
+    found = article_entities(text)
+    assert found["PER"] == people
+    assert found["ORG"] == organisations
