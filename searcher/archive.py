@@ -451,7 +451,9 @@ class Archive:
         if sort not in ORDERS:
             raise ValueError(f"sort must be one of {', '.join(ORDERS)}, not {sort!r}")
         aliases = self.aliases()
-        parsed = parse(query, aliases)
+        # a long any-word query (a question, a pasted headline) has words enough: other
+        # names of its entities only add noise there (Detik headlines MRR 0.873 -> 0.854)
+        parsed = parse(query, aliases if match == "all" else None)
         if filters:
             parsed = narrow(parsed, filters, aliases)
         if match == "any" and parsed.any_words is not None:

@@ -293,8 +293,9 @@ def _tidy(words: list[str], first: int, end: int, label: str) -> list[tuple[int,
         first += 1
     if first >= end or not _capitalised_word(words[first]):
         return []
-    if label == "PER":
-        return _tidy_person(words, first, end, titled)
+    if label == "PER" or (titled and end - first >= 2 and _is_place(words[first])):
+        # after an honorific the span is a person, whatever the tagger called it
+        return _tidy_person(words, first, end, titled, label)
     return [(first, end, label)]
 
 
@@ -330,7 +331,7 @@ def _headline_verb(word: str) -> bool:
 
 
 def _tidy_person(
-    words: list[str], first: int, end: int, titled: bool
+    words: list[str], first: int, end: int, titled: bool, label: str = "PER"
 ) -> list[tuple[int, int, str]]:
     """The person rules: a country or nationality opening the name splits off (``Presiden
     Rusia Vladimir Putin``, ``Tajik Emomali Rahmon``), a headline verb closing it comes off
@@ -343,6 +344,8 @@ def _tidy_person(
         if split < end:
             spans.append((first, split, "LOC"))
             first = split
+        elif label != "PER":
+            return [(first, end, label)]  # only places: ``Gubernur Jawa Tengah``
     elif end - first >= 3 and words[first].lower() in NATIONALITIES:
         first += 1  # an adjective, not the person's name
     while end - first >= 2 and _headline_verb(words[end - 1]):
