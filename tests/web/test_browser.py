@@ -8,6 +8,7 @@ import socket
 import subprocess
 import time
 import urllib.request
+from contextlib import contextmanager
 
 import pytest
 
@@ -54,101 +55,92 @@ def server(web_archive):
     proc.wait(timeout=10)
 
 
-def launch(pw, tmp_path, width: int, height: int):
-    """Debian's Chromium with a fresh, empty profile and a window of the given size."""
-    return pw.chromium.launch_persistent_context(
-        user_data_dir=str(tmp_path / "profile"),
-        executable_path=CHROMIUM,
-        args=CHROMIUM_ARGS,
-        headless=True,
-        viewport={"width": width, "height": height},
-    )
+@contextmanager
+def browser_page(tmp_path, width: int, height: int):
+    """A page in Debian's Chromium with a fresh, empty profile and a window of that size."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch_persistent_context(
+            user_data_dir=str(tmp_path / "profile"),
+            executable_path=CHROMIUM,
+            args=CHROMIUM_ARGS,
+            headless=True,
+            viewport={"width": width, "height": height},
+        )
+        try:
+            yield browser.new_page()
+        finally:
+            browser.close()
 
 
 def test_search_facet_and_article_in_chromium(server, tmp_path):
-    from playwright.sync_api import expect, sync_playwright
+    from playwright.sync_api import expect
 
-    with sync_playwright() as pw:
-        browser = launch(pw, tmp_path, 1200, 900)
-        try:
-            page = browser.new_page()
-            page.goto(server + "/")
-            box = page.get_by_role("searchbox", name="Kata pencarian")
-            box.fill("Taliban Tajikistan")
-            box.press("Enter")
-            first = page.locator("li.hit").first
-            expect(first.locator("h2")).to_have_text(
-                "Putin ingin membangun hubungan dengan Taliban"
-            )
-            marks = first.locator(".snippet mark").all_inner_texts()
-            assert "Taliban" in marks and "Tajikistan" in marks
-            page.screenshot(path=str(tmp_path / "results.png"), full_page=True)
+    with browser_page(tmp_path, 1200, 900) as page:
+        page.goto(server + "/")
+        box = page.get_by_role("searchbox", name="Kata pencarian")
+        box.fill("Taliban Tajikistan")
+        box.press("Enter")
+        first = page.locator("li.hit").first
+        expect(first.locator("h2")).to_have_text("Putin ingin membangun hubungan dengan Taliban")
+        marks = first.locator(".snippet mark").all_inner_texts()
+        assert "Taliban" in marks and "Tajikistan" in marks
+        page.screenshot(path=str(tmp_path / "results.png"), full_page=True)
 
-            page.locator("aside.facets").get_by_role("link", name="Vladimir Putin").click()
-            expect(page.locator("a.chip")).to_contain_text("Tokoh: Vladimir Putin")
-            expect(page.locator("li.hit").first.locator("h2")).to_have_text(
-                "Putin ingin membangun hubungan dengan Taliban"
-            )
+        page.locator("aside.facets").get_by_role("link", name="Vladimir Putin").click()
+        expect(page.locator("a.chip")).to_contain_text("Tokoh: Vladimir Putin")
+        expect(page.locator("li.hit").first.locator("h2")).to_have_text(
+            "Putin ingin membangun hubungan dengan Taliban"
+        )
 
-            page.locator("li.hit h2 a").first.click()
-            expect(page.locator("article h1")).to_have_text(
-                "Putin ingin membangun hubungan dengan Taliban"
-            )
-            assert page.locator("article mark").count() >= 2
-            page.screenshot(path=str(tmp_path / "article.png"), full_page=True)
-        finally:
-            browser.close()
+        page.locator("li.hit h2 a").first.click()
+        expect(page.locator("article h1")).to_have_text(
+            "Putin ingin membangun hubungan dengan Taliban"
+        )
+        assert page.locator("article mark").count() >= 2
+        page.screenshot(path=str(tmp_path / "article.png"), full_page=True)
     assert (tmp_path / "results.png").stat().st_size > 10_000
     assert (tmp_path / "article.png").stat().st_size > 10_000
 
 
 def test_phone_sized_window_reaches_facets_without_scrolling(server, tmp_path):
-    from playwright.sync_api import expect, sync_playwright
+    from playwright.sync_api import expect
 
-    with sync_playwright() as pw:
-        browser = launch(pw, tmp_path, 390, 844)  # a phone
-        try:
-            page = browser.new_page()
-            page.goto(server + "/?q=Jakarta")
-            label = page.locator("label.facet-label")
-            expect(label).to_be_visible()
-            first_hit = page.locator("li.hit").first
-            assert label.bounding_box()["y"] < first_hit.bounding_box()["y"]
-            assert label.bounding_box()["y"] < 844  # on the first screen
-            people = page.locator("aside.facets h3", has_text="Tokoh")
-            expect(people).to_be_hidden()  # folded until asked for
-            label.click()
-            expect(people).to_be_visible()
-            page.locator("aside.facets h3:has-text('Tokoh') + ul a").first.click()
-            expect(page.locator("a.chip")).to_contain_text("Tokoh: ")
-            expect(page.locator("aside.facets li.active")).to_have_count(1)
-            page.screenshot(path=str(tmp_path / "phone.png"), full_page=False)
-        finally:
-            browser.close()
+    with browser_page(tmp_path, 390, 844) as page:
+        page.goto(server + "/?q=Jakarta")
+        label = page.locator("label.facet-label")
+        expect(label).to_be_visible()
+        first_hit = page.locator("li.hit").first
+        assert label.bounding_box()["y"] < first_hit.bounding_box()["y"]
+        assert label.bounding_box()["y"] < 844  # on the first screen
+        people = page.locator("aside.facets h3", has_text="Tokoh")
+        expect(people).to_be_hidden()  # folded until asked for
+        label.click()
+        expect(people).to_be_visible()
+        page.locator("aside.facets h3:has-text('Tokoh') + ul a").first.click()
+        expect(page.locator("a.chip")).to_contain_text("Tokoh: ")
+        expect(page.locator("aside.facets li.active")).to_have_count(1)
+        page.screenshot(path=str(tmp_path / "phone.png"), full_page=False)
     assert (tmp_path / "phone.png").stat().st_size > 10_000
 
 
 def test_click_a_timeline_bar_to_narrow_to_its_period(server, tmp_path):
-    from playwright.sync_api import expect, sync_playwright
+    from playwright.sync_api import expect
 
-    with sync_playwright() as pw:
-        browser = launch(pw, tmp_path, 1200, 900)
-        try:
-            page = browser.new_page()
-            page.goto(server + "/?q=Jakarta")
-            bars = page.locator("figure.timeline svg a")
-            assert bars.count() >= 3
-            tallest = max(range(bars.count()),
-                          key=lambda i: int(bars.nth(i).get_attribute("aria-label").split(": ")[1]
-                                            .split()[0]))  # fmt: skip
-            label = bars.nth(tallest).get_attribute("aria-label")
-            count = int(label.split(": ")[1].split()[0])
-            page.screenshot(path=str(tmp_path / "timeline.png"), full_page=False)
-            bars.nth(tallest).click()
-            expect(page.locator("a.chip")).to_contain_text("Tanggal: ")
-            expect(page.locator("p.summary")).to_contain_text(f"{count} artikel untuk")
-            shown = page.locator("li.hit time").all_inner_texts()
-            assert shown and len(set(t.split()[-1] for t in shown)) == 1  # one year
-        finally:
-            browser.close()
+    with browser_page(tmp_path, 1200, 900) as page:
+        page.goto(server + "/?q=Jakarta")
+        bars = page.locator("figure.timeline svg a")
+        assert bars.count() >= 3
+        tallest = max(range(bars.count()),
+                      key=lambda i: int(bars.nth(i).get_attribute("aria-label").split(": ")[1]
+                                        .split()[0]))  # fmt: skip
+        label = bars.nth(tallest).get_attribute("aria-label")
+        count = int(label.split(": ")[1].split()[0])
+        page.screenshot(path=str(tmp_path / "timeline.png"), full_page=False)
+        bars.nth(tallest).click()
+        expect(page.locator("a.chip")).to_contain_text("Tanggal: ")
+        expect(page.locator("p.summary")).to_contain_text(f"{count} artikel untuk")
+        shown = page.locator("li.hit time").all_inner_texts()
+        assert shown and len(set(t.split()[-1] for t in shown)) == 1  # one year
     assert (tmp_path / "timeline.png").stat().st_size > 10_000
