@@ -23,7 +23,7 @@ sys.path.insert(0, str(ROOT))
 DATA = ROOT.parent / "shared" / "data"
 SAMPLE = ROOT / "tests" / "data" / "alias-sample.tsv"
 
-from searcher.aliases import build_table, learn  # noqa: E402
+from searcher.aliases import build_table, from_names, learn  # noqa: E402
 from searcher.article import Article  # noqa: E402
 from searcher.indexer import find_entities  # noqa: E402
 from searcher.sources import read_archive  # noqa: E402
@@ -69,7 +69,7 @@ def learned_merges(table) -> set[tuple[str, str]]:
 @click.option("--seed", default=1)
 def main(sample: int, seed: int) -> None:
     learned, names = learned_on_shared_data()
-    table = build_table(dict(learned))
+    table = build_table(dict(learned), from_names(dict(names)))
     seeds = build_table({})
     merges = learned_merges(table) - learned_merges(seeds)
     before = {k for k in names}

@@ -173,9 +173,10 @@ class AliasTable:
         return f"{self.shown(name)} ({', '.join(others[:3])})" if others else self.shown(name)
 
 
-def build_table(learned: dict[str, int]) -> AliasTable:
+def build_table(learned: dict[str, int], derived: Iterable[list[str]] = ()) -> AliasTable:
     """The seed groups plus the learned pairs (``"LABEL\\tlong\\tshort\\tpattern"`` ->
-    articles): a short name claimed by two long names of comparable support is dropped."""
+    articles): a short name claimed by two long names of comparable support is dropped;
+    then ``derived``, what the archive's own names say (``from_names``)."""
     table = AliasTable()
     for group in seed_groups():
         table.add_group(group)
@@ -191,20 +192,99 @@ def build_table(learned: dict[str, int]) -> AliasTable:
             continue  # ambiguous: two names claim it
         original = next(k.split("\t")[2] for k in learned if _fold(k.split("\t")[2]) == short)
         table.add_group([best, original])
+    for group in derived:
+        if _fold(group[1]) not in table.canonical:  # a known alias is not taken over
+            table.add_group(group)
     return table
 
 
-def read_learned(index_dir: Path) -> dict[str, int]:
-    """The pairs learned so far in this index folder (empty when none)."""
+def _read(index_dir: Path) -> dict:
     try:
         data = json.loads((index_dir / ALIASES_FILE).read_text("utf-8"))
     except (OSError, ValueError):
         return {}
-    return {k: int(v) for k, v in data.get("learned", {}).items()} if isinstance(data, dict) else {}
+    return data if isinstance(data, dict) else {}
 
 
-def write_learned(index_dir: Path, learned: dict[str, int]) -> None:
+def read_learned(index_dir: Path) -> dict[str, int]:
+    """The pairs learned so far in this index folder (empty when none)."""
+    return {k: int(v) for k, v in _read(index_dir).get("learned", {}).items()}
+
+
+def read_derived(index_dir: Path) -> list[list[str]]:
+    """The groups the archive's own names gave at its last indexing run."""
+    return [g for g in _read(index_dir).get("derived", []) if isinstance(g, list)]
+
+
+def write_aliases(index_dir: Path, learned: dict[str, int], derived: list[list[str]]) -> None:
     """Replace ``aliases.json`` atomically."""
     tmp = index_dir / f".{ALIASES_FILE}.{os.getpid()}.tmp"
-    tmp.write_text(json.dumps({"learned": learned}, ensure_ascii=False, indent=0), "utf-8")
+    data = {"learned": learned, "derived": derived}
+    tmp.write_text(json.dumps(data, ensure_ascii=False, indent=0), "utf-8")
     os.replace(tmp, index_dir / ALIASES_FILE)
+
+
+#: A shorter name or an acronym is merged with a longer one the archive names this often.
+MIN_LONG_ARTICLES = 2
+#: A word that completes a name is written capitalised mid-sentence at least this often
+#: (``Indrawati`` always; ``Bidang``, ``Sport`` and ``Jakarta`` complete no person).
+NAME_WORD_SHARE = 0.95
+
+
+#: Words of offices and forms of address that open a span the tagger took for a name.
+_OFFICE_WORDS = {"kabid", "kabag", "kasat", "kasubag", "humas", "kang", "mas", "bung", "cak"}
+
+
+def _plain_name(name: str) -> bool:
+    """A person's name as the tagger should give it: Title-case words of two letters or
+    more, no codes (``ESP Ducati Team``), digits, dashes, titles (``Kabid Humas``) or
+    words only ever seen in places' names (``Ogan Komering``)."""
+    from searcher.entities import TITLES, _gazetteer
+
+    words = name.split()
+    if not all(len(w) >= 2 and w[0].isupper() and not w.isupper() and w.isalpha() for w in words):
+        return False
+    gazetteer = _gazetteer()
+
+    def not_a_name_word(word: str) -> bool:
+        labels = gazetteer.get(word.lower(), ())
+        place = "LOC" in labels and "PER" not in labels
+        return word.lower() in TITLES or word.lower() in _OFFICE_WORDS or place
+
+    return not any(map(not_a_name_word, words))
+
+
+def _name_like(word: str) -> bool:
+    from searcher.entities import _gazetteer, capitalised_shares
+
+    lower = word.lower()
+    share = capitalised_shares().get(lower)
+    return (
+        share is not None and share >= NAME_WORD_SHARE and "LOC" not in _gazetteer().get(lower, ())
+    )
+
+
+def from_names(names: dict[str, int]) -> list[list[str]]:
+    """Groups the archive's own names back (``"PER\\tName"`` -> articles naming it): a
+    person's name of two or more words that only ever begins one longer name
+    (``Sri Mulyani`` -> ``Sri Mulyani Indrawati``), and a person's initials that spell
+    only one name (``SBY`` -> ``Susilo Bambang Yudhoyono``); the longer name must be
+    named by ``MIN_LONG_ARTICLES`` articles."""
+    people = [n.partition("\t")[2] for n in names if n.startswith("PER\t")]
+    long_names = [n for n in people if names[f"PER\t{n}"] >= MIN_LONG_ARTICLES and _plain_name(n)]
+    by_prefix: dict[str, list[str]] = {}
+    by_initials: dict[str, list[str]] = {}
+    for name in long_names:
+        words = name.split()
+        if len(words) == 3 and _name_like(words[2]):  # Sri Mulyani + Indrawati
+            by_prefix.setdefault(" ".join(words[:2]), []).append(name)
+        if len(words) >= 3:
+            by_initials.setdefault(initials(name), []).append(name)
+    groups = []
+    for name in people:
+        longer = by_prefix.get(name, [])
+        if len(longer) == 1 and _plain_name(name):
+            groups.append([longer[0], name])
+        elif name.isupper() and 2 <= len(name) <= 4 and len(by_initials.get(name, [])) == 1:
+            groups.append([by_initials[name][0], name])
+    return groups

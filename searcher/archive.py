@@ -29,7 +29,7 @@ from pathlib import Path
 import numpy as np
 
 from searcher import ranking, settings, store
-from searcher.aliases import ALIASES_FILE, AliasTable, build_table, read_learned
+from searcher.aliases import ALIASES_FILE, AliasTable, build_table, read_derived, read_learned
 from searcher.analysis import analyze
 from searcher.article import Article
 from searcher.errors import DAMAGE, IndexDamaged, NotAnIndexFolder, SearcherError
@@ -669,7 +669,7 @@ class Archive:
             stamp = None
         with self._lock:
             if self._alias_table is None or stamp != self._alias_stamp:
-                self._alias_table = build_table(read_learned(self.path))
+                self._alias_table = build_table(read_learned(self.path), read_derived(self.path))
                 self._alias_stamp = stamp
             return self._alias_table
 

@@ -18,10 +18,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from searcher import settings, store
-from searcher.aliases import learn, read_learned, write_learned
+from searcher.aliases import from_names, learn, read_learned, write_aliases
 from searcher.article import Article, Problem
 from searcher.duplicates import Grouper, canonical_url, from_bytes
 from searcher.errors import DAMAGE, IndexDamaged, IndexWriteFailed, SearcherError
+from searcher.postings import leaves
 from searcher.schema import ENTITY_FIELDS
 from searcher.segments import write_parallel
 from searcher.sources import Scope, read_archive
@@ -158,6 +159,18 @@ def _existing(ix, grouper: Grouper | None = None) -> dict[str, tuple[str, str, s
             if grouper is not None and fields.get("minhash"):
                 grouper.add(key, fields.get("group_id") or key, from_bytes(fields["minhash"]))
     return stored
+
+
+def _entity_names(ix) -> dict[str, int]:
+    """``"LABEL\tName"`` -> how many articles of the index name it (its facets column)."""
+    counts: Counter = Counter()
+    with ix.searcher() as searcher:
+        for leaf, _ in leaves(searcher.reader()):
+            if leaf.doc_count_all() and leaf.has_column("facets"):
+                for value in leaf.column_reader("facets"):
+                    if value:
+                        counts.update(value.decode("utf-8").split("\n"))
+    return dict(counts)
 
 
 def _file_of(path: str) -> str:
@@ -353,10 +366,10 @@ def _index_locked(
             report.removed += _delete(ix, gone)
         if opts.optimize:
             ix.optimize()
-        if report.learned:
+        if report.indexed or report.removed:
             learned = Counter() if opts.rebuild else Counter(read_learned(index_dir))
             learned.update(report.learned)
-            write_learned(index_dir, dict(learned))
+            write_aliases(index_dir, dict(learned), from_names(_entity_names(ix)))
         known_roots = [str(root) for root in roots]
         if pending_name:
             store.make_current(index_dir, pending_name, meta, roots=known_roots)

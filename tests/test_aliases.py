@@ -8,7 +8,7 @@ import sys
 import pytest
 
 from searcher import Archive
-from searcher.aliases import AliasTable, build_table, initials, learn
+from searcher.aliases import AliasTable, build_table, from_names, initials, learn
 from searcher.entities import article_entities
 from tests.conftest import INDOSUM, ROOT
 from tests.test_cli import run
@@ -111,7 +111,7 @@ def test_precision_first():
 @pytest.mark.skipif(not INDOSUM.exists(), reason="../shared/data is not here")
 def test_learned_merges_on_the_shared_articles_are_precise():
     learned, names = alias_benchmark.learned_on_shared_data()
-    table = build_table(dict(learned))
+    table = build_table(dict(learned), from_names(dict(names)))
     merges = alias_benchmark.learned_merges(table) - alias_benchmark.learned_merges(build_table({}))
     verdicts = alias_benchmark.checked_sample()
     judged = [verdicts[m] for m in merges if m in verdicts]
@@ -122,3 +122,12 @@ def test_learned_merges_on_the_shared_articles_are_precise():
 def test_the_tagger_resolves_a_short_mention_only_within_an_article():
     entities = article_entities("Presiden Joko Widodo hadir. Widodo lalu pergi.")
     assert entities["PER"] == ["Joko Widodo"]
+
+
+def test_the_archive_s_own_names_group_back():
+    names = {"PER\tSri Mulyani Indrawati": 5, "PER\tSri Mulyani": 9,
+             "PER\tSusilo Bambang Yudhoyono": 3, "PER\tSBY": 4,
+             "PER\tPrabowo Subianto Bidang": 4, "PER\tPrabowo Subianto": 20,
+             "PER\tKabid Humas Polda": 6, "PER\tKabid Humas": 2}  # fmt: skip
+    groups = {short: long for long, short in from_names(names)}
+    assert groups == {"Sri Mulyani": "Sri Mulyani Indrawati", "SBY": "Susilo Bambang Yudhoyono"}
