@@ -167,6 +167,14 @@ class AliasTable:
         """Every name of the entity ``name`` names (``name`` alone when it has no other)."""
         return self.forms.get(self.shown(name), [name])
 
+    def other_names(self, name: str, most: int = 3) -> list[str]:
+        """The entity's names besides ``name``, for showing (not ``Joko Widodo (Jokowi)``,
+        a form the tagger sometimes gives, which only repeats them)."""
+        shown = self.shown(name)
+        return [f for f in self.all_forms(name) if f != name and not f.startswith(f"{shown} (")][
+            :most
+        ]
+
     def label(self, name: str) -> str:
         """``Joko Widodo (Jokowi)``: the shown name with its other forms."""
         others = [f for f in self.all_forms(name) if _fold(f) != _fold(self.shown(name))]

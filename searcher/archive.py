@@ -499,7 +499,7 @@ class Archive:
                 name: others
                 for names in found_facets.values()
                 for name, _ in names
-                if (others := [f for f in aliases.all_forms(name) if f != name][:3])
+                if (others := aliases.other_names(name))
             },
             suggestion=None
             if total

@@ -454,7 +454,7 @@ def entities_command(index_dir, label, limit, as_json) -> None:
         )
         return
     for name, lab, count in rows:
-        others = [f for f in aliases.all_forms(name) if f != name][:3]
+        others = aliases.other_names(name)
         click.echo(f"{count:>7,}  {lab:<4} {name}{_forms(others)}")
 
 

@@ -72,7 +72,7 @@ def test_facets_count_one_line_per_entity_with_its_names(archive):
     assert people == {"Joko Widodo": 2}
     assert results.facet_aliases["Joko Widodo"][0] == "Jokowi"
     out = run("entities", "--type", "PER", "--index", str(archive.path)).stdout
-    assert "      2  PER  Joko Widodo [Jokowi" in out
+    assert "      2  PER  Joko Widodo [Jokowi]" in out
 
 
 def test_learned_from_the_article_and_kept_in_the_index(archive):
