@@ -144,3 +144,34 @@ def test_click_a_timeline_bar_to_narrow_to_its_period(server, tmp_path):
         shown = page.locator("li.hit time").all_inner_texts()
         assert shown and len(set(t.split()[-1] for t in shown)) == 1  # one year
     assert (tmp_path / "timeline.png").stat().st_size > 10_000
+
+
+def test_sort_years_export_and_related_in_chromium(server, tmp_path):
+    from playwright.sync_api import expect
+
+    with browser_page(tmp_path, 1200, 900) as page:
+        page.goto(server + "/?q=Jakarta")
+        page.get_by_role("link", name="Terbaru").click()
+        expect(page.locator("nav.tools a.active")).to_have_text("Terbaru")
+        stamps = [t.get_attribute("datetime") for t in page.locator("li.hit time").all()]
+        assert len(stamps) >= 5 and stamps == sorted(stamps, reverse=True)
+        # the years of all matches: one click keeps that year
+        page.locator("aside.facets h3:has-text('Tahun') + ul a").first.click()
+        expect(page.locator("a.chip")).to_contain_text("Tanggal: ")
+        year = page.locator("a.chip").inner_text().split(": ")[1][:4]
+        shown = page.locator("li.hit time").all_inner_texts()
+        assert shown and all(t.endswith(year) for t in shown)
+        # the download link streams every match of what is on screen as CSV
+        href = page.get_by_role("link", name="Unduh CSV").get_attribute("href")
+        response = page.request.get(server + href)
+        assert response.ok and response.headers["content-type"].startswith("text/csv")
+        rows = response.text().strip().splitlines()
+        total = int(page.locator("p.summary").inner_text().split()[0].replace(".", ""))
+        assert rows[0].startswith("id,date,headline") and len(rows) - 1 >= total
+        # an article page lists related stories that open
+        page.locator("li.hit h2 a").first.click()
+        related = page.locator("section.related li a")
+        expect(related.first).to_be_visible()
+        title = related.first.inner_text()
+        related.first.click()
+        expect(page.locator("article h1")).to_have_text(title)
