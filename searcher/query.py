@@ -279,7 +279,8 @@ def parse(text: str, aliases=None) -> ParsedQuery:
         else:
             terms = analyze(value)
             if not terms:
-                skipped_words.append(typed)
+                if re.search(r"[^\W\d_]", typed):  # words, not punctuation alone
+                    skipped_words.append(typed)
                 continue  # only stopwords or punctuation
             if quoted and len(terms) > 1:
                 clause, label = _word_query(terms), f'"{typed}"'

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import threading
 
+import pytest
+
 from searcher import Archive
 from searcher.analysis import analyze
 from searcher.snippets import make_snippet
@@ -73,11 +75,24 @@ def test_field_filters_headline_source_and_date(small_index):
     assert small_index.search("date:1999 transportasi").total == 0
 
 
-def test_bad_syntax_never_raises(small_index):
-    for text in ['"unbalanced', "-", "OR", "date:2022-13", "foo:bar Taliban", "((", ""]:
-        results = small_index.search(text)
-        assert results.total >= 0
-    assert small_index.search("foo:bar Taliban").notes
+@pytest.mark.parametrize(
+    ("text", "understood", "note"),
+    [
+        ('"Taliban', "Taliban", None),  # an unclosed quote closes at the end
+        ("-", "", None),
+        ("OR", "", None),
+        ("((", "", None),
+        ("", "", None),
+        ("date:2022-13", "", "bad_date"),
+        ("foo:bar Taliban", "foo bar OR Taliban", "field"),  # no article has all: any
+    ],
+)
+def test_bad_syntax_is_read_as_it_says(small_index, text, understood, note):
+    results = small_index.search(text)
+    assert results.understood == understood
+    assert results.searched == bool(understood)
+    assert (results.total > 0) == bool(understood)  # every kept word is in the archive
+    assert [n.kind for n in results.notes] == ([note] if note else [])
 
 
 def test_paging(small_index):
