@@ -32,7 +32,13 @@ from searcher import ranking, settings, store
 from searcher.aliases import ALIASES_FILE, AliasTable, build_table, read_derived, read_learned
 from searcher.analysis import analyze
 from searcher.article import Article
-from searcher.errors import DAMAGE, IndexDamaged, NotAnIndexFolder, SearcherError
+from searcher.errors import (
+    DAMAGE,
+    IndexDamaged,
+    NotAnIndexFolder,
+    SearcherError,
+    from_whoosh,
+)
 from searcher.evaluation import ORDERS, Evaluator, Matches, top
 from searcher.indexer import IndexOptions, IndexReport, Progress, index_paths, remove_ids
 from searcher.postings import IndexView
@@ -702,7 +708,9 @@ class Archive:
             yield
         except SearcherError:
             raise
-        except DAMAGE as err:
+        except Exception as err:
+            if not (isinstance(err, DAMAGE) or from_whoosh(err)):
+                raise
             raise IndexDamaged(
                 f"the index in {self.path} is damaged ({type(err).__name__}: {err}); "
                 "rebuild it with `search index --rebuild ARCHIVE`"

@@ -13,6 +13,17 @@ DAMAGE = (OSError, EOFError, struct.error, zlib.error, pickle.UnpicklingError, U
           KeyError, IndexError, ValueError)  # fmt: skip
 
 
+def from_whoosh(err: BaseException) -> bool:
+    """Whether ``err`` was raised inside Whoosh (its readers raise a bare ``Exception``,
+    ``Block tag error``, on flipped bytes): damage, not a bug of ours."""
+    frame = err.__traceback__
+    last = None
+    while frame is not None:
+        last = frame
+        frame = frame.tb_next
+    return last is not None and "/whoosh/" in last.tb_frame.f_code.co_filename.replace("\\", "/")
+
+
 class SearcherError(Exception):
     """Base of every error searcher raises on purpose; ``str(err)`` is the one-line message."""
 

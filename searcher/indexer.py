@@ -21,7 +21,13 @@ from searcher import settings, store
 from searcher.aliases import from_names, learn, read_learned, write_aliases
 from searcher.article import Article, Problem
 from searcher.duplicates import Grouper, canonical_url, from_bytes
-from searcher.errors import DAMAGE, IndexDamaged, IndexWriteFailed, SearcherError
+from searcher.errors import (
+    DAMAGE,
+    IndexDamaged,
+    IndexWriteFailed,
+    SearcherError,
+    from_whoosh,
+)
 from searcher.postings import leaves
 from searcher.schema import ENTITY_FIELDS
 from searcher.segments import write_parallel
@@ -318,7 +324,9 @@ def _open_for_update(index_dir: Path, grouper: Grouper | None = None):
         return ix, meta, _existing(ix, grouper)
     except SearcherError:
         raise
-    except DAMAGE as err:
+    except Exception as err:
+        if not (isinstance(err, DAMAGE) or from_whoosh(err)):
+            raise
         raise IndexDamaged(
             f"the index in {index_dir} is damaged ({type(err).__name__}: {err}); "
             "rebuild it with `search index --rebuild ARCHIVE`"

@@ -212,6 +212,7 @@ def _flip(path: Path) -> None:
 DAMAGES = {
     "truncated segment": lambda ix: os.truncate(sorted(ix.glob("*.seg"))[0], 1000),
     "flipped bytes": lambda ix: _flip(sorted(ix.glob("*.seg"))[0]),
+    "flipped bytes everywhere": lambda ix: [_flip(seg) for seg in ix.glob("*.seg")],
     "damaged table of contents": lambda ix: _flip(sorted(ix.glob("*.toc"))[0]),
     "deleted segment": lambda ix: sorted(ix.glob("*.seg"))[0].unlink(),
     "garbage metadata": lambda ix: (ix / "searcher.json").write_text("garbage"),
@@ -426,3 +427,31 @@ def test_the_real_detik_export_reads_every_row():
     items = list(read_archive([detik]))
     assert sum(isinstance(i, Article) for i in items) == 1000
     assert not [i for i in items if not isinstance(i, Article) and i.kind == "skipped"]
+
+
+def test_what_whoosh_raises_on_damaged_postings_is_one_error(seed_archive, monkeypatch):
+    """Whoosh's block reader raises a bare ``Exception("Block tag error …")`` on flipped
+    postings bytes (seen in CI); it is damage, not a crash."""
+    from searcher.errors import IndexDamaged
+    from searcher.postings import IndexView
+
+    raise_inside_whoosh = compile(
+        "raise Exception(\"Block tag error b'`\\\\xf2.m'\")",
+        "/lib/site-packages/whoosh/codec/whoosh3.py",
+        "exec",
+    )
+
+    def damaged(*args, **kwargs):
+        exec(raise_inside_whoosh)
+
+    monkeypatch.setattr(IndexView, "postings", damaged)
+    with pytest.raises(IndexDamaged, match="Block tag error"):
+        seed_archive.search("Taliban")
+
+    def our_bug(*args, **kwargs):
+        raise Exception("a bug of ours")
+
+    monkeypatch.setattr(IndexView, "postings", our_bug)
+    with pytest.raises(Exception, match="a bug of ours") as caught:
+        seed_archive.search("Taliban")
+    assert not isinstance(caught.value, IndexDamaged)  # bugs are not called damage
