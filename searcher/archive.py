@@ -21,7 +21,6 @@ import threading
 import time
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Mapping
-from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -32,13 +31,7 @@ from searcher import ranking, settings, store
 from searcher.aliases import ALIASES_FILE, AliasTable, build_table, read_derived, read_learned
 from searcher.analysis import analyze
 from searcher.article import Article
-from searcher.errors import (
-    DAMAGE,
-    IndexDamaged,
-    NotAnIndexFolder,
-    SearcherError,
-    from_whoosh,
-)
+from searcher.errors import NotAnIndexFolder, damage_reported
 from searcher.evaluation import ORDERS, Evaluator, Matches, top
 from searcher.indexer import IndexOptions, IndexReport, Progress, index_paths, remove_ids
 from searcher.postings import IndexView
@@ -701,20 +694,9 @@ class Archive:
             path=str(self.path),
         )
 
-    @contextmanager
-    def _reading(self) -> Iterator[None]:
-        """Turn what a damaged index raises from deep in Whoosh into one clear error."""
-        try:
-            yield
-        except SearcherError:
-            raise
-        except Exception as err:
-            if not (isinstance(err, DAMAGE) or from_whoosh(err)):
-                raise
-            raise IndexDamaged(
-                f"the index in {self.path} is damaged ({type(err).__name__}: {err}); "
-                "rebuild it with `search index --rebuild ARCHIVE`"
-            ) from err
+    def _reading(self):
+        """Damage deep in Whoosh surfaces as one clear ``IndexDamaged``."""
+        return damage_reported(self.path)
 
     def __enter__(self) -> Archive:
         return self

@@ -5,6 +5,9 @@ from __future__ import annotations
 import pickle
 import struct
 import zlib
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
 
 #: What reading a damaged index raises from inside Whoosh: a truncated file (EOFError,
 #: struct.error), flipped bytes (UnicodeDecodeError, zlib.error, pickle errors), a
@@ -58,3 +61,20 @@ class IndexWriteFailed(IndexError_):
 
 class WorkerDied(SearcherError):
     """An indexing worker process ended abruptly."""
+
+
+@contextmanager
+def damage_reported(index_dir: str | Path) -> Iterator[None]:
+    """Turn what a damaged index raises from deep in Whoosh into one ``IndexDamaged``
+    that says how to recover; our own errors and bugs pass through unchanged."""
+    try:
+        yield
+    except SearcherError:
+        raise
+    except Exception as err:
+        if not (isinstance(err, DAMAGE) or from_whoosh(err)):
+            raise
+        raise IndexDamaged(
+            f"the index in {index_dir} is damaged ({type(err).__name__}: {err}); "
+            "rebuild it with `search index --rebuild ARCHIVE`"
+        ) from err

@@ -21,13 +21,7 @@ from searcher import settings, store
 from searcher.aliases import from_names, learn, read_learned, write_aliases
 from searcher.article import Article, Problem
 from searcher.duplicates import Grouper, canonical_url, from_bytes
-from searcher.errors import (
-    DAMAGE,
-    IndexDamaged,
-    IndexWriteFailed,
-    SearcherError,
-    from_whoosh,
-)
+from searcher.errors import IndexWriteFailed, SearcherError, damage_reported
 from searcher.postings import leaves
 from searcher.schema import ENTITY_FIELDS
 from searcher.segments import write_parallel
@@ -319,18 +313,9 @@ def index_items(
 
 def _open_for_update(index_dir: Path, grouper: Grouper | None = None):
     """The current index and what it holds, or one clear error when it is damaged."""
-    try:
+    with damage_reported(index_dir):
         ix, meta = store.open_current(index_dir)
         return ix, meta, _existing(ix, grouper)
-    except SearcherError:
-        raise
-    except Exception as err:
-        if not (isinstance(err, DAMAGE) or from_whoosh(err)):
-            raise
-        raise IndexDamaged(
-            f"the index in {index_dir} is damaged ({type(err).__name__}: {err}); "
-            "rebuild it with `search index --rebuild ARCHIVE`"
-        ) from err
 
 
 def _index_locked(
