@@ -75,17 +75,25 @@ class ParsedQuery:
     any_words: q.Query | None
     #: Index terms (stems) whose occurrences snippets mark.
     terms: set[str] = field(default_factory=set)
-    understood: str = ""
     notes: list[Note] = field(default_factory=list)
     #: True when the query has words to rank by, not only filters.
     has_words: bool = True
-    #: How the any-word fallback (``any_words``) reads: the words joined by OR.
-    understood_any: str = ""
+    #: What the query keeps and leaves out, as a person typed it (``Jokowi``,
+    #: ``person:"Joko Widodo"``); ``any_kept`` is what the any-word fallback keeps (the
+    #: words joined by OR, then the filters), None when there is no fallback.
+    kept: list[str] = field(default_factory=list)
+    left_out: list[str] = field(default_factory=list)
+    any_kept: list[str] | None = None
 
     @property
-    def empty(self) -> bool:
-        """True when nothing was left to search for (only stopwords, or nothing typed)."""
-        return not self.understood
+    def understood(self) -> str:
+        """How the query reads: ``a AND b NOT c`` ("" when nothing was searched for)."""
+        return _render(" AND ", self.kept, self.left_out)
+
+    @property
+    def understood_any(self) -> str:
+        """How the any-word fallback reads: ``a OR b NOT c``."""
+        return "" if self.any_kept is None else _render(" AND ", self.any_kept, self.left_out)
 
 
 #: How much an article that names an entity only by another of its names (``Joko
@@ -335,12 +343,13 @@ def parse(text: str, aliases=None) -> ParsedQuery:
         labels[0] if len(labels) == 1 else f"({' OR '.join(dict.fromkeys(labels))})"
         for labels in group_labels
     ]
-    understood = _render(" AND ", shown + filter_labels, not_labels)
-    understood_any = ""
+    any_kept = None
     if any_words is not None:
-        understood_any = _render(" AND ", [" OR ".join(dict.fromkeys(shown))] + filter_labels,
-                                 not_labels)  # fmt: skip
-    return ParsedQuery(text, base, any_words, marked, understood, notes, has_words, understood_any)
+        any_kept = [" OR ".join(dict.fromkeys(shown)), *filter_labels]
+    return ParsedQuery(
+        text, base, any_words, marked, notes, has_words,
+        kept=shown + filter_labels, left_out=not_labels, any_kept=any_kept,
+    )  # fmt: skip
 
 
 def _render(joiner: str, kept: list[str], left_out: list[str]) -> str:
@@ -419,15 +428,10 @@ def narrow(parsed: ParsedQuery, filters: Mapping[str, object], aliases=None) -> 
             return q.And(clauses) if len(clauses) > 1 else clauses[0]
         return q.And([base, *clauses])
 
-    def label(text: str) -> str:
-        words, _, left_out = text.partition(" NOT ")
-        kept = [w for w in [words if words != "everything" else ""] if w] + labels
-        return _render(" AND ", kept, [left_out] if left_out else [])
-
     return replace(
         parsed,
         all_words=with_filters(parsed.all_words),
         any_words=with_filters(parsed.any_words),
-        understood=label(parsed.understood),
-        understood_any=label(parsed.understood_any) if parsed.understood_any else "",
+        kept=parsed.kept + labels,
+        any_kept=None if parsed.any_kept is None else parsed.any_kept + labels,
     )
