@@ -283,6 +283,12 @@ def _first_of_each_story(
         wanted *= 4
 
 
+def _order(parsed: ParsedQuery, sort: str) -> str:
+    """The order hits come in: a query of filters alone has nothing to rank by, so its
+    relevance order is newest first."""
+    return "newest" if sort == "relevance" and not parsed.has_words else sort
+
+
 #: At most this many copies are listed under one hit (the rest are counted in the group).
 MAX_SIMILAR = 20
 
@@ -311,6 +317,7 @@ class Archive:
         self._view: IndexView | None = None
         self._alias_table: AliasTable | None = None
         self._alias_stamp: tuple | None = None
+        self._alias_generation = 0
 
     def exists(self) -> bool:
         """True when the folder holds a committed index."""
@@ -468,10 +475,10 @@ class Archive:
         matches, fallback = self._run(Evaluator(view, searcher), parsed)
         understood = parsed.understood_any if fallback else parsed.understood
         notes = list(parsed.notes)
-        if not parsed.has_words and sort == "relevance":
-            sort = "newest"  # nothing to rank by
-            if parsed.understood:
-                notes.append(Note("newest", "", "no words to rank by: newest first"))
+        order = _order(parsed, sort)
+        if order != sort and parsed.understood:
+            notes.append(Note("newest", "", "no words to rank by: newest first"))
+        sort = order
         dates = view.dates(searcher.reader())
         codes = view.groups(searcher.reader()) if collapse else None
         ranked = _first_of_each_story(matches, page * limit, dates, sort, codes)
@@ -482,7 +489,7 @@ class Archive:
         total = matches.total
         matched_dates = dates[matches.mask] if (timeline or facets) else None
         used_per, periods = count_periods(matched_dates, per) if timeline else (per or "", [])
-        found_facets = self._facets(searcher, view, matches, total) if facets else {}
+        found_facets = self._facets(searcher, view, matches) if facets else {}
         aliases = self.aliases()
         return Results(
             query=query,
@@ -525,9 +532,8 @@ class Archive:
             searcher = self._searcher()
             view = self._view_of(searcher)
             matches, _ = self._run(Evaluator(view, searcher), parsed)
-            if not parsed.has_words and sort == "relevance":
-                sort = "newest"
-            ranked = top(matches, matches.total, view.dates(searcher.reader()), sort)
+            order = _order(parsed, sort)
+            ranked = top(matches, matches.total, view.dates(searcher.reader()), order)
             for docnum, score in ranked:
                 yield self._hit(searcher, docnum, score, parsed)
 
@@ -563,11 +569,11 @@ class Archive:
         )
 
     def _facets(
-        self, searcher, view: IndexView, matches: Matches, total: int, size: int | None = None
+        self, searcher, view: IndexView, matches: Matches, size: int | None = FACET_SIZE
     ) -> dict[str, list[tuple[str, int]]]:
         """The most frequent entities among all matches, per label, with article counts;
-        one line per entity whichever of its names an article used (``searcher.aliases``)."""
-        size = FACET_SIZE if size is None else size
+        one line per entity whichever of its names an article used (``searcher.aliases``);
+        ``size`` names per label at most (None: all)."""
         table = view.entities(searcher.reader())
         canon_of_key, canon_names = self._canonical(view, table)
         picked = matches.mask[table.docs]
@@ -612,7 +618,7 @@ class Archive:
                     spelling[group] = (weight, f"{label}\t{shown}")
             return canon, [spelling[g][1] for g in range(len(groups))]
 
-        return view.remembered(("canonical", id(aliases)), compute)
+        return view.remembered(("canonical", self._alias_generation), compute)
 
     def related(self, article_id: str, limit: int = 5) -> list[Hit]:
         """Up to ``limit`` articles most like this one: the same people, places and
@@ -641,7 +647,7 @@ class Archive:
         with self._reading():
             searcher = self._searcher()
             view = self._view_of(searcher)
-            counts = self._facets(searcher, view, Matches(view.live.copy()), view.size, 10**9)
+            counts = self._facets(searcher, view, Matches(view.live.copy()), size=None)
         rows = [
             (name, lab, n)
             for lab, names in counts.items()
@@ -670,6 +676,7 @@ class Archive:
             if self._alias_table is None or stamp != self._alias_stamp:
                 self._alias_table = build_table(read_learned(self.path), read_derived(self.path))
                 self._alias_stamp = stamp
+                self._alias_generation += 1  # what was counted with the old table is stale
             return self._alias_table
 
     def count(self) -> int:

@@ -22,7 +22,7 @@ from searcher.aliases import from_names, learn, read_learned, write_aliases
 from searcher.article import Article, Problem
 from searcher.duplicates import Grouper, canonical_url, from_bytes
 from searcher.errors import IndexWriteFailed, SearcherError, damage_reported
-from searcher.postings import leaves
+from searcher.postings import entity_lines
 from searcher.schema import ENTITY_FIELDS
 from searcher.segments import write_parallel
 from searcher.sources import Scope, read_archive
@@ -165,11 +165,8 @@ def _entity_names(ix) -> dict[str, int]:
     """``"LABEL\tName"`` -> how many articles of the index name it (its facets column)."""
     counts: Counter = Counter()
     with ix.searcher() as searcher:
-        for leaf, _ in leaves(searcher.reader()):
-            if leaf.doc_count_all() and leaf.has_column("facets"):
-                for value in leaf.column_reader("facets"):
-                    if value:
-                        counts.update(value.decode("utf-8").split("\n"))
+        for _, names in entity_lines(searcher.reader()):
+            counts.update(names)
     return dict(counts)
 
 
@@ -219,14 +216,16 @@ def _noting(items: Iterable[Article | Problem], seen: set[str], unreadable: set[
 
 
 def _gone(
-    stored_paths: dict[str, str], seen: set[str], unreadable: set[str], prefixes: list[str]
+    stored: dict[str, tuple[str, str, str]],
+    seen: set[str],
+    unreadable: set[str],
+    prefixes: list[str],
 ) -> list[str]:
     """Ids of stored articles under the paths read whose file or line is no longer there
     (never those of a file that could not be read this time: it may come back)."""
     gone = []
-    for key, path in stored_paths.items():
-        file, _, line = path.rpartition(":")
-        file = file if line.isdigit() else path
+    for key, (_, path, _) in stored.items():
+        file = _file_of(path)
         inside = any(file == p or file.startswith(p + "/") for p in prefixes)
         if inside and key not in seen and file not in unreadable:
             gone.append(key)
@@ -252,7 +251,7 @@ def remove_ids(index_dir: str | Path, ids: Iterable[str], wait: float = 0.0) -> 
     """Delete the articles with these ids (a takedown, a correction) in one commit, under
     the write lock; returns the ids that were in the index."""
     index_dir = Path(index_dir)
-    with store.write_lock(index_dir, wait) as _:
+    with store.write_lock(index_dir, wait):
         ix, meta, stored = _open_for_update(index_dir)
         present = [key for key in dict.fromkeys(ids) if key in stored]
         if present:
@@ -328,13 +327,11 @@ def _index_locked(
         if meta is None and not opts.rebuild:
             store.refuse_orphaned_index(index_dir)
         store.remove_stale(index_dir, meta.get("indexname") if meta else None)
-        stored_paths: dict[str, str] = {}
         stored: dict[str, tuple[str, str, str]] = {}
         grouper = Grouper()
         if meta is not None and not opts.rebuild:
             ix, meta, stored = _open_for_update(index_dir, grouper)
             existing = {key: digest for key, (digest, _, _) in stored.items()}
-            stored_paths = {key: path for key, (_, path, _) in stored.items()}
             roots[:0] = [Path(r) for r in meta.get("roots", []) if isinstance(r, str)]
             pending_name = None
         else:
@@ -347,15 +344,11 @@ def _index_locked(
                 meta, pending_name = store.read_meta(index_dir), None
         seen: set[str] = set()
         unreadable: set[str] = set()
-        owners = (
-            {key: (_file_of(path), url) for key, (_, path, url) in stored.items()}
-            if (stored_paths)
-            else {}
-        )
+        owners = {key: (_file_of(path), url) for key, (_, path, url) in stored.items()}
         items = _noting(_owned(items, owners, report), seen, unreadable)
         _write(ix, index_dir, items, existing, opts, report, began, lock_fd, grouper)
-        if opts.prune and stored_paths:
-            gone = _gone(stored_paths, seen, unreadable, scope.prefixes)
+        if opts.prune and stored:
+            gone = _gone(stored, seen, unreadable, scope.prefixes)
             report.removed += _delete(ix, gone)
         if opts.optimize:
             ix.optimize()

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import threading
 from collections import OrderedDict
+from collections.abc import Iterator
 from dataclasses import dataclass
 from itertools import accumulate
 from pickle import loads
@@ -52,8 +53,6 @@ class EntityTable:
     keys: np.ndarray
     #: ``"LABEL\\tName"`` per key id.
     names: list[str]
-    #: Label -> the key ids of that label's names.
-    by_label: dict[str, np.ndarray]
 
 
 def _leaf_postings(leaf, fieldname: str, text: bytes) -> tuple[np.ndarray, np.ndarray]:
@@ -277,30 +276,14 @@ class IndexView:
             ids: dict[str, int] = {}
             docs: list[int] = []
             keys: list[int] = []
-            for leaf, offset in leaves(reader):
-                if not leaf.doc_count_all() or not leaf.has_column("facets"):
-                    continue
-                for docnum, value in enumerate(leaf.column_reader("facets"), start=offset):
-                    if not value:
-                        continue
-                    for name in value.decode("utf-8").split("\n"):
-                        docs.append(docnum)
-                        keys.append(ids.setdefault(name, len(ids)))
-            names = list(ids)
-            by_label: dict[str, list[int]] = {}
-            for key, name in enumerate(names):
-                by_label.setdefault(name.partition("\t")[0], []).append(key)
+            for docnum, names in entity_lines(reader):
+                for name in names:
+                    docs.append(docnum)
+                    keys.append(ids.setdefault(name, len(ids)))
             self._entities = EntityTable(
-                np.asarray(docs, dtype=np.int32),
-                np.asarray(keys, dtype=np.int32),
-                names,
-                {label: np.asarray(k, dtype=np.int32) for label, k in by_label.items()},
+                np.asarray(docs, dtype=np.int32), np.asarray(keys, dtype=np.int32), list(ids)
             )
         return self._entities
-
-    @property
-    def entities_loaded(self) -> bool:
-        return self._entities is not None
 
 
 def leaves(reader) -> list[tuple[object, int]]:
@@ -308,3 +291,14 @@ def leaves(reader) -> list[tuple[object, int]]:
     if reader.is_atomic():
         return [(reader, 0)]
     return list(reader.leaf_readers())
+
+
+def entity_lines(reader) -> Iterator[tuple[int, list[str]]]:
+    """Each article's ``"LABEL\\tName"`` entity lines (its ``facets`` column), with its
+    docnum; segments whose articles name nobody have no column and are passed over."""
+    for leaf, offset in leaves(reader):
+        if not leaf.doc_count_all() or not leaf.has_column("facets"):
+            continue
+        for docnum, value in enumerate(leaf.column_reader("facets"), start=offset):
+            if value:
+                yield docnum, value.decode("utf-8").split("\n")
