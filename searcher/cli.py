@@ -16,6 +16,7 @@ from pathlib import Path
 import click
 
 from searcher import Archive, IndexReport, Results, SearcherError, settings
+from searcher.dates import has_time
 from searcher.evaluation import ORDERS
 from searcher.timeline import PERIODS
 
@@ -248,7 +249,7 @@ def _ensure_index(archive: Archive, index_dir: Path) -> None:
 
 def _date(moment) -> str:
     """``2017-03-28``, with the time only when the archive gave one."""
-    if (moment.hour, moment.minute, moment.second) == (0, 0, 0):
+    if not has_time(moment):
         return moment.strftime("%Y-%m-%d")
     return moment.strftime("%Y-%m-%d %H:%M")
 

@@ -31,6 +31,11 @@ _WORDY = re.compile(r"(\d{1,2})\s+([A-Za-z]+)\.?\s+(\d{4})" + _TIME)
 _MONTH_FIRST = re.compile(r"([A-Za-z]+)\.?\s+(\d{1,2}),?\s+(\d{4})" + _TIME)
 
 
+def has_time(moment: datetime) -> bool:
+    """Whether the archive gave a time of day, not just a date (midnight reads as none)."""
+    return (moment.hour, moment.minute, moment.second) != (0, 0, 0)
+
+
 def _build(year: str, month: int, day: str, hh: str | None, mm: str | None, ss: str | None):
     try:
         return datetime(int(year), month, int(day), int(hh or 0), int(mm or 0), int(ss or 0))

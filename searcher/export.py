@@ -13,6 +13,7 @@ from collections.abc import Iterable, Iterator
 from typing import TextIO
 
 from searcher.archive import Hit
+from searcher.dates import has_time
 
 #: The columns of an export, in order.
 COLUMNS = ("id", "date", "headline", "source", "url", "score", "people", "places",
@@ -41,7 +42,7 @@ def _date_text(hit: Hit) -> str:
     """``2017-03-28``, with a time only when the archive gave one."""
     if hit.date is None:
         return hit.date_text
-    if (hit.date.hour, hit.date.minute, hit.date.second) == (0, 0, 0):
+    if not has_time(hit.date):
         return hit.date.date().isoformat()
     return hit.date.isoformat(timespec="minutes")
 

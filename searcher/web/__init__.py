@@ -28,6 +28,7 @@ from werkzeug.exceptions import HTTPException
 
 from searcher import settings
 from searcher.archive import Archive
+from searcher.dates import has_time
 from searcher.errors import SearcherError
 from searcher.export import csv_lines
 from searcher.query import MAX_FILTER_CHARS, MAX_QUERY_CHARS, parse
@@ -165,7 +166,7 @@ def create_app(index_dir: str | Path | None = None) -> Flask:
     @app.template_filter("iso")
     def iso(moment) -> str:
         """The ``datetime`` attribute: a date alone when the archive gave no time."""
-        if (moment.hour, moment.minute, moment.second) == (0, 0, 0):
+        if not has_time(moment):
             return moment.date().isoformat()
         return moment.isoformat()
 
@@ -319,7 +320,7 @@ def indonesian_date(moment, long: bool = False) -> str:
     """``28 Mar 2017`` (``28 Maret 2017, 14.30`` long), with no time the archive did not give."""
     month = BULAN[moment.month - 1]
     text = f"{moment.day} {month if long else month[:3]} {moment.year}"
-    if long and (moment.hour, moment.minute, moment.second) != (0, 0, 0):
+    if long and has_time(moment):
         text += f", {moment.hour:02d}.{moment.minute:02d}"
     return text
 
