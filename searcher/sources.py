@@ -566,11 +566,13 @@ def _count_file(path: Path) -> int:
     if suffix not in JSONL_SUFFIXES | CSV_SUFFIXES:
         return 0
     try:
+        if suffix in JSONL_SUFFIXES:  # streamed, as the reader does
+            return sum(
+                1 for _, line in _lines(path, gz, "") if isinstance(line, bytes) and line.strip()
+            )
         data = _gunzip(path.read_bytes())[0] if gz else path.read_bytes()
     except OSError:
         return 0
-    if suffix in JSONL_SUFFIXES:
-        return sum(1 for line in data.split(b"\n") if line.strip())
     text = data.decode("utf-8", errors="replace")
     try:
         rows = sum(1 for _ in csv.reader(io.StringIO(text, newline="")))
