@@ -63,10 +63,14 @@ class Searcher(Engine):
 
     name = "searcher"
 
-    def __init__(self, folder: Path, entities: bool = True, match: str = "all") -> None:
+    def __init__(
+        self, folder: Path, entities: bool = True, match: str = "all", settings=None
+    ) -> None:
         super().__init__(folder)
         self.entities = entities
         self.match = match
+        #: ``searcher.settings.Settings`` to search with (None: the defaults).
+        self.settings = settings
 
     def build(self, source: Path, procs: int = 1) -> None:
         from searcher import Archive
@@ -76,7 +80,7 @@ class Searcher(Engine):
     def open(self) -> None:
         from searcher import Archive
 
-        self.archive = Archive(self.folder)
+        self.archive = Archive(self.folder, settings=self.settings)
 
     def search(self, query: str, k: int = 10) -> list[str]:
         # every copy: the peers do not group stories either

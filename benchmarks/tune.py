@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import sys
 import tempfile
+from dataclasses import replace
 from pathlib import Path
 
 import click
@@ -20,32 +21,26 @@ import corpus  # noqa: E402
 import engines  # noqa: E402
 from suite import relevance  # noqa: E402
 
-from searcher import settings  # noqa: E402
+from searcher.settings import DEFAULT, Settings  # noqa: E402
 
-
-def boosts(**changes: float) -> dict:
-    return {"FIELD_BOOSTS": {**settings.FIELD_BOOSTS, **changes}}
-
-
+BASE = DEFAULT.ranking
 VARIANTS = {
-    "current": {},
-    "per-field": {"SCORING": "per-field"},
-    "per-field B 0.75": {"SCORING": "per-field", "BM25_B": 0.75},
-    "K1 0.9": {"BM25_K1": 0.9},
-    "K1 1.5": {"BM25_K1": 1.5},
-    "B 0.75": {"BM25_B": 0.75},
-    "entities 0": boosts(entities=0.0),
-    "entities 0.5": boosts(entities=0.5),
-    "headline 3": boosts(headline=3.0),
+    "current": BASE,
+    "per-field": replace(BASE, scoring="per-field"),
+    "per-field B 0.75": replace(BASE, scoring="per-field", b=0.75),
+    "K1 0.9": replace(BASE, k1=0.9),
+    "K1 1.5": replace(BASE, k1=1.5),
+    "B 0.75": replace(BASE, b=0.75),
+    "entities 0": BASE.with_boosts(entities=0.0),
+    "entities 0.5": BASE.with_boosts(entities=0.5),
+    "headline 3": BASE.with_boosts(headline=3.0),
 }
-TUNED = ("FIELD_BOOSTS", "BM25_K1", "BM25_B", "FIELD_B", "SCORING")
 
 
 @click.command()
 @click.option("--sets", default="facqa,detik,indosum", show_default=True)
 @click.option("--match", default="any", show_default=True)
 def main(sets: str, match: str) -> None:
-    defaults = {k: getattr(settings, k) for k in TUNED}
     with tempfile.TemporaryDirectory() as tmp:
         for key in sets.split(","):
             rel = corpus.RELEVANCE_SETS[key]()
@@ -54,10 +49,11 @@ def main(sets: str, match: str) -> None:
             engine = engines.make("searcher", Path(tmp) / f"{key}-ix", match=match)
             engine.build(source, procs=2)
             print(f"\n{rel.name}: dev half, {len(dev)} queries")
-            for name, changes in VARIANTS.items():
-                for attr, value in {**defaults, **changes}.items():
-                    setattr(settings, attr, value)
-                engine = engines.make_existing("searcher", Path(tmp) / f"{key}-ix", match=match)
+            for name, ranking in VARIANTS.items():
+                settings = Settings(ranking=ranking)
+                engine = engines.make_existing(
+                    "searcher", Path(tmp) / f"{key}-ix", match=match, settings=settings
+                )
                 row = relevance(engine, dev)
                 print(f"  {name:<18} MRR@10 {row['mrr@10']:.3f}  success@1 {row['success@1']:.3f}")
 

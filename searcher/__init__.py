@@ -4,6 +4,7 @@ from searcher.archive import Archive, Hit, Results, Stats
 from searcher.article import Article, Problem
 from searcher.errors import IndexLocked, IndexMissing, SearcherError, WorkerDied
 from searcher.indexer import IndexReport
+from searcher.settings import Settings
 
 __all__ = [
     "Archive",
@@ -15,6 +16,7 @@ __all__ = [
     "Problem",
     "Results",
     "SearcherError",
+    "Settings",
     "Stats",
     "WorkerDied",
 ]

@@ -63,6 +63,10 @@ class WorkerDied(SearcherError):
     """An indexing worker process ended abruptly."""
 
 
+class BadSetting(SearcherError, ValueError):
+    """A setting from the environment that makes no sense (``$SEARCHER_COMMIT_BATCH=x``)."""
+
+
 @contextmanager
 def damage_reported(index_dir: str | Path) -> Iterator[None]:
     """Turn what a damaged index raises from deep in Whoosh into one ``IndexDamaged``

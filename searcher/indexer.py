@@ -2,14 +2,13 @@
 
 Each article is keyed by its stable id and a checksum of its content, so indexing the
 same archive again updates changed articles, skips unchanged ones and never
-duplicates. Commits come every ``settings.COMMIT_BATCH`` articles: a killed run
+duplicates. Commits come every ``settings.Indexing.commit_batch`` articles: a killed run
 loses at most the batch in flight, and the next run picks up where it stopped.
 """
 
 from __future__ import annotations
 
 import hashlib
-import os
 import re
 import time
 from collections import Counter
@@ -22,10 +21,13 @@ from searcher.aliases import from_names, learn, read_learned, write_aliases
 from searcher.article import Article, Problem
 from searcher.duplicates import Grouper, canonical_url, from_bytes
 from searcher.errors import IndexWriteFailed, SearcherError, damage_reported
+from searcher.facets import facet_line
 from searcher.postings import entity_lines
 from searcher.schema import ENTITY_FIELDS
 from searcher.segments import write_parallel
+from searcher.settings import Indexing
 from searcher.sources import Scope, read_archive
+from searcher.whoosh_internals import PARALLEL_WRITING
 
 
 @dataclass
@@ -130,7 +132,7 @@ def to_document(article: Article, names: dict[str, list[str]], digest: str) -> d
         clean = [" ".join(name.replace(",", " ").split()) for name in names.get(label, [])]
         doc[field_name] = ",".join(clean)
         every.extend(clean)
-        lines.extend(f"{label}\t{name}" for name in clean)
+        lines.extend(facet_line(label, name) for name in clean)
     doc["entity"] = ",".join(every)
     doc["entities"] = " ; ".join(every)
     doc["facets"] = "\n".join(lines).encode("utf-8")
@@ -277,6 +279,8 @@ class IndexOptions:
     on_stall: Callable[[float], None] | None = None
     #: Remove articles under the paths read whose file or line is gone.
     prune: bool = False
+    #: Batch size and worker watch (``settings.Indexing``).
+    indexing: Indexing = field(default_factory=Indexing)
 
 
 def index_paths(
@@ -385,12 +389,6 @@ def _articles(items: Iterable[Article | Problem], report: IndexReport) -> Iterat
         yield item
 
 
-def commit_batch() -> int:
-    """Articles per commit: ``settings.COMMIT_BATCH`` unless the environment says otherwise."""
-    value = os.environ.get(settings.COMMIT_BATCH_ENV_VAR, "")
-    return int(value) if value.isdigit() and int(value) > 0 else settings.COMMIT_BATCH
-
-
 @dataclass
 class _Prepared:
     """An article turned into a Whoosh document (or the error that stopped it)."""
@@ -456,20 +454,21 @@ def _write(
         progress()
 
     jobs = _jobs(items, existing, opts.entities, report, progress, grouper)
-    if opts.procs > 1:
+    if opts.procs > 1 and PARALLEL_WRITING:  # else one process: same index, slower
         write_parallel(
-            ix, index_dir, jobs, _prepare, opts.procs, commit_batch(), report, progress, lock_fd,
+            ix, index_dir, jobs, _prepare, opts.procs, opts.indexing, report, progress, lock_fd,
             workers_prepared, opts.on_stall,
         )  # fmt: skip
     else:
-        _write_serial(ix, jobs, report, progress)
+        _write_serial(ix, jobs, report, progress, opts.indexing.commit_batch)
 
 
-def _write_serial(ix, jobs: Iterator, report: IndexReport, progress: Callable[[], None]) -> None:
-    """One process: prepare and add each article, committing every batch."""
+def _write_serial(
+    ix, jobs: Iterator, report: IndexReport, progress: Callable[[], None], batch: int
+) -> None:
+    """One process: prepare and add each article, committing every ``batch``."""
     writer = None
     in_batch = 0
-    batch = commit_batch()
     try:
         for prepared in map(_prepare, jobs):
             report.prepared += 1

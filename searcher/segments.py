@@ -30,11 +30,11 @@ from itertools import islice
 from pathlib import Path
 
 from whoosh import index as whoosh_index
-from whoosh.writing import SegmentWriter
 
-from searcher import settings
 from searcher.article import Problem
 from searcher.errors import WorkerDied
+from searcher.settings import Indexing
+from searcher.whoosh_internals import commit_segments, finish_segment, segment_writer
 
 _worker: dict = {}
 
@@ -70,7 +70,7 @@ def _die_with_parent() -> None:
 def _write_share(task: tuple[Callable, list]) -> tuple[str, object | None, list]:
     """Prepare and write one share of a batch as one segment; report each article."""
     prepare, jobs = task
-    writer = SegmentWriter(_worker["ix"], _lk=False)
+    writer = segment_writer(_worker["ix"])
     outcomes = []
     for job in jobs:
         prepared = prepare(job)
@@ -83,12 +83,7 @@ def _write_share(task: tuple[Callable, list]) -> tuple[str, object | None, list]
         outcomes.append(prepared)
         with _worker["done"].get_lock():
             _worker["done"].value += 1
-    if not writer._added:
-        writer.cancel()
-        return str(_worker["folder"]), None, outcomes
-    segment = writer._finalize_segment()
-    writer._finish()
-    return str(_worker["folder"]), segment, outcomes
+    return str(_worker["folder"]), finish_segment(writer), outcomes
 
 
 def _shares(jobs: list, count: int) -> list[list]:
@@ -118,10 +113,7 @@ def _commit(ix, index_dir: Path, results: list, report) -> None:
                     if entry.name.startswith(prefix):
                         os.replace(entry, index_dir / entry.name)
                 segments.append(segment)
-        kept = writer._merge_segments(None, False, False)  # no merging: that is serial work
-        writer._close_segment()
-        writer._commit_toc(kept + segments)
-        writer._finish()
+        commit_segments(writer, segments)
     except BaseException:
         if not writer.is_closed:
             writer.cancel()
@@ -140,12 +132,14 @@ def remove_parts(index_dir: Path) -> None:
         shutil.rmtree(entry, ignore_errors=True)
 
 
-def _wait_for(futures: list[Future], done, on_tick: Callable[[int], None] | None, on_stall) -> None:
+def _wait_for(
+    futures: list[Future], done, on_tick: Callable[[int], None] | None, on_stall, watch: Indexing
+) -> None:
     """Wait for a batch's shares, telling ``on_tick`` how far the workers got.
 
     Workers count every article they finish. When the count stands still for
-    ``settings.STALL_WARN_SECONDS`` (a worker stopped, or stuck), ``on_stall`` hears of
-    it; after ``settings.STALL_GIVE_UP_SECONDS`` the run stops with ``WorkerDied``.
+    ``watch.stall_warn_seconds`` (a worker stopped, or stuck), ``on_stall`` hears of
+    it; after ``watch.stall_give_up_seconds`` the run stops with ``WorkerDied``.
     """
     last_count, last_change, warned = done.value, time.monotonic(), False
     while True:
@@ -160,13 +154,13 @@ def _wait_for(futures: list[Future], done, on_tick: Callable[[int], None] | None
             last_count, last_change, warned = count, now, False
             continue
         still = now - last_change
-        if still >= settings.stall_seconds("GIVE_UP"):
+        if still >= watch.stall_give_up_seconds:
             raise WorkerDied(
                 f"indexing workers made no progress for {still:,.0f} s (a worker stopped "
                 "or stuck?); the index keeps every batch committed before: run the same "
                 "command again to finish"
             )
-        if not warned and still >= settings.stall_seconds("WARN") and on_stall is not None:
+        if not warned and still >= watch.stall_warn_seconds and on_stall is not None:
             on_stall(still)
             warned = True
 
@@ -177,14 +171,14 @@ def write_parallel(
     jobs: Iterator,
     prepare: Callable,
     procs: int,
-    batch: int,
+    indexing: Indexing,
     report,
     after_commit: Callable[[], None],
     lock_fd: int,
     on_tick: Callable[[int], None] | None = None,
     on_stall: Callable[[float], None] | None = None,
 ) -> None:
-    """Write ``jobs`` with ``procs`` worker processes, one commit per ``batch`` jobs.
+    """Write ``jobs`` with ``procs`` worker processes, a commit per ``indexing.commit_batch``.
 
     ``on_tick`` is called a few times a second while the workers write, with how many
     articles they have prepared so far in this run.
@@ -206,7 +200,7 @@ def write_parallel(
         executor.submit(int).result()
         pending: list[Future] | None = None
         while True:
-            chunk = list(islice(jobs, batch))
+            chunk = list(islice(jobs, indexing.commit_batch))
             submitted = None
             if chunk:
                 submitted = [
@@ -214,7 +208,7 @@ def write_parallel(
                     for share in _shares(chunk, procs)
                 ]
             if pending is not None:
-                _wait_for(pending, done, on_tick, on_stall)
+                _wait_for(pending, done, on_tick, on_stall, indexing)
                 _commit(ix, index_dir, [future.result() for future in pending], report)
                 after_commit()
             if submitted is None:
