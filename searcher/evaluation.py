@@ -1,17 +1,18 @@
-"""Run a parsed query over an ``IndexView``: which articles match, and their scores.
+"""Run a query tree (``searcher.querytree``) over an ``IndexView``: matches and scores.
 
-The query is the Whoosh query tree ``searcher.query`` builds; it is walked here
-with whole-archive numpy arrays instead of Whoosh's per-article matchers:
+The tree is compiled to whole-archive numpy arrays instead of per-article matchers:
 
-- a word in a searchable field scores each article holding it with BM25 (Lucene's
-  idf, ``settings`` K1/B, the field's boost), exactly what ``ranking.NewsBM25F``
-  gives through Whoosh; ``Or`` adds the scores of the clauses an article matches,
-  ``And`` keeps articles matching every clause and adds their scores;
-- filters (``person:``, ``source:``, dates, ``NOT``) only narrow, they never rank;
-- a phrase is the articles with its words at consecutive positions (positions are
-  read only for the articles holding all its words), scored as its words are.
-
-Anything else is asked of Whoosh (``docs_for_query``) and filters without ranking.
+- ``Word``: BM25F over the searchable fields (Lucene's idf, the ``Ranking``'s k1 and
+  b, each field's boost): the fields' length-normalised frequencies are weighted and
+  summed, then saturated once; with ``scoring="per-field"`` a BM25 score per field is
+  added instead, which is exactly what Whoosh's own BM25F gives (the tests' oracle);
+- ``FieldWord``: BM25 of the word in that field; ``Phrase``: the articles with its
+  words at consecutive positions (positions are read only for the articles holding
+  all its words), scored as its words are;
+- ``Any`` adds the scores of the children an article matches, ``All`` keeps articles
+  matching every child and adds their scores; ``Not`` children subtract;
+- filters (``Keyword``, ``DateRange``) only narrow, they never rank; a date range is
+  read off the per-article dates array.
 """
 
 from __future__ import annotations
@@ -20,13 +21,11 @@ from dataclasses import dataclass
 from math import log
 
 import numpy as np
-from whoosh import query as q
-from whoosh.query.qcore import _NullQuery
 
-from searcher import settings
-from searcher.postings import IndexView
-from searcher.query import AnyField
+from searcher.postings import IndexView, date_code
+from searcher.querytree import All, Any, DateRange, FieldWord, Keyword, Node, Not, Phrase, Word
 from searcher.schema import SEARCH_FIELDS
+from searcher.settings import DEFAULT, Ranking
 
 
 @dataclass
@@ -49,49 +48,79 @@ def idf(holders: int, total: int) -> float:
     return log(1 + (total - holders + 0.5) / (holders + 0.5))
 
 
-def saturate(frequency: np.ndarray) -> np.ndarray:
-    """BM25's term-frequency saturation, with ``settings.BM25_K1``."""
-    k1 = settings.BM25_K1
+def saturate(frequency: np.ndarray, k1: float) -> np.ndarray:
+    """BM25's term-frequency saturation."""
     return frequency * (k1 + 1) / (k1 + frequency)
 
 
 class Evaluator:
-    """Evaluates queries for one searcher against the view of its index generation."""
+    """Evaluates query trees for one searcher against the view of its index generation."""
 
-    def __init__(self, view: IndexView, searcher) -> None:
+    def __init__(self, view: IndexView, searcher, ranking: Ranking = DEFAULT.ranking) -> None:
         self.view = view
         self.searcher = searcher
         self.reader = searcher.reader()
+        self.ranking = ranking
 
-    def run(self, query: q.Query) -> Matches:
-        found = self._eval(query)
+    def run(self, tree: Node) -> Matches:
+        found = self._eval(tree)
         found.mask &= self.view.live
         return found
 
     # Nodes -------------------------------------------------------------------
 
-    def _eval(self, query: q.Query) -> Matches:
-        if isinstance(query, q.Term):
-            return self._term(query.fieldname, query.text, query.boost)
-        if isinstance(query, q.AndNot):
-            positive = self._eval(query.a)
-            positive.mask &= ~self._eval(query.b).mask
-            return positive
-        if isinstance(query, AnyField) and settings.SCORING == "bm25f":
-            return self._any_field(query.subqueries)
-        if isinstance(query, q.And):
-            return self._combine([self._eval(sub) for sub in query.subqueries], all_of=True)
-        if isinstance(query, q.Or):
-            return self._combine([self._eval(sub) for sub in query.subqueries], all_of=False)
-        if isinstance(query, q.Phrase):
-            return self._phrase(query)
-        if isinstance(query, q.Every):
-            return Matches(self.view.live.copy())
-        if isinstance(query, _NullQuery):
-            return Matches(np.zeros(self.view.size, dtype=bool))
-        return self._by_whoosh(query)
+    def _eval(self, node: Node) -> Matches:
+        if isinstance(node, Word):
+            return self._word(node)
+        if isinstance(node, FieldWord):
+            return self._term(node.field, node.term)
+        if isinstance(node, Keyword):
+            return self._term(node.field, node.value)
+        if isinstance(node, Phrase):
+            fields = [node.field] if node.field else SEARCH_FIELDS
+            boost = (lambda f: node.weight) if node.field else self._boost(node.weight)
+            parts = [self._phrase(f, node.terms, boost(f)) for f in fields]
+            return parts[0] if len(parts) == 1 else self._combine(parts, all_of=False)
+        if isinstance(node, DateRange):
+            return Matches(self._dated(node))
+        if isinstance(node, All):
+            return self._all(node)
+        if isinstance(node, Any):
+            return self._combine([self._eval(child) for child in node.children], all_of=False)
+        if isinstance(node, Not):
+            return self._all(All((node,)))
+        raise TypeError(f"not a query node: {node!r}")
+
+    def _boost(self, weight: float):
+        boosts = self.ranking.field_boosts
+        return lambda fieldname: boosts[fieldname] * weight
+
+    def _all(self, node: All) -> Matches:
+        positive = [self._eval(c) for c in node.children if not isinstance(c, Not)]
+        found = self._combine(positive, all_of=True) if positive else Matches(self.view.live.copy())
+        for child in node.children:
+            if isinstance(child, Not):
+                found.mask &= ~self._eval(child.child).mask
+        return found
+
+    def _word(self, word: Word) -> Matches:
+        boost = self._boost(word.weight)
+        if self.ranking.scoring == "bm25f":
+            return self._any_field([(name, word.term, boost(name)) for name in SEARCH_FIELDS])
+        parts = [self._term(name, word.term, boost(name)) for name in SEARCH_FIELDS]
+        return self._combine(parts, all_of=False)
+
+    def _dated(self, span: DateRange) -> np.ndarray:
+        dates = self.view.dates(self.reader)
+        mask = dates != 0
+        if span.start is not None:
+            mask &= dates >= date_code(span.start)
+        if span.stop is not None:
+            mask &= dates <= date_code(span.stop)
+        return mask
 
     def _term(self, fieldname: str, text: str, boost: float = 1.0) -> Matches:
+        """A word in one field: BM25 in a searchable field, a bare mask in a keyword one."""
         postings = self.view.postings(self.reader, fieldname, text)
         mask = np.zeros(self.view.size, dtype=bool)
         mask[postings.docs] = True
@@ -102,33 +131,35 @@ class Evaluator:
             scores[postings.docs] = boost * self._term_scores(fieldname, postings)
         return Matches(mask, scores)
 
-    def _any_field(self, terms: list[q.Term]) -> Matches:
+    def _any_field(self, terms: list[tuple[str, str, float]]) -> Matches:
         """BM25F: each field's frequency, length-normalised and boosted, summed into one
         pseudo-frequency per article, then saturated once with the word's idf."""
         size = self.view.size
         mask = np.zeros(size, dtype=bool)
         weighted = np.zeros(size, dtype=np.float64)
-        for term in terms:
-            postings = self.view.postings(self.reader, term.fieldname, term.text)
+        for fieldname, text, boost in terms:
+            postings = self.view.postings(self.reader, fieldname, text)
             if postings.size:
                 mask[postings.docs] = True
-                weighted[postings.docs] += term.boost * self._normalised(term.fieldname, postings)
+                weighted[postings.docs] += boost * self._normalised(fieldname, postings)
         if not mask.any():
             return Matches(mask)
         scores = np.zeros(size, dtype=np.float64)
-        scores[mask] = idf(int(np.count_nonzero(mask)), size) * saturate(weighted[mask])
+        scores[mask] = idf(int(np.count_nonzero(mask)), size) * saturate(
+            weighted[mask], self.ranking.k1
+        )
         return Matches(mask, scores)
 
     def _term_scores(self, fieldname: str, postings) -> np.ndarray:
         """Okapi BM25 of one field's term in each article holding it."""
         word_idf = idf(postings.doc_frequency, self.view.size)
-        return word_idf * saturate(self._normalised(fieldname, postings))
+        return word_idf * saturate(self._normalised(fieldname, postings), self.ranking.k1)
 
     def _normalised(self, fieldname: str, postings) -> np.ndarray:
         """The term's frequency in each article over BM25's length normalisation."""
         lengths = self.view.lengths(self.reader, fieldname)[postings.docs]
         average = self.view.average_length(self.reader, fieldname)
-        b = settings.FIELD_B.get(fieldname, settings.BM25_B)
+        b = self.ranking.b_of(fieldname)
         return postings.freqs / ((1 - b) + b * lengths / average)
 
     def _combine(self, parts: list[Matches], all_of: bool) -> Matches:
@@ -146,36 +177,29 @@ class Evaluator:
         scores = ranked[0].copy() if len(ranked) == 1 else np.add.reduce(ranked)
         return Matches(mask, scores)
 
-    def _phrase(self, phrase: q.Phrase) -> Matches:
-        words = [self._term(phrase.fieldname, word, phrase.boost) for word in phrase.words]
-        together = self._combine(words, all_of=True)
-        if len(phrase.words) < 2 or not together.mask.any():
+    def _phrase(self, fieldname: str, words: tuple[str, ...], boost: float) -> Matches:
+        together = self._combine([self._term(fieldname, w, boost) for w in words], all_of=True)
+        if len(words) < 2 or not together.mask.any():
             return together
-        key = ("phrase", phrase.fieldname, tuple(phrase.words))
-        docs = self.view.remembered(key, lambda: self._phrase_docs(phrase, together.mask))
+        key = ("phrase", fieldname, words)
+        docs = self.view.remembered(key, lambda: self._phrase_docs(fieldname, words, together.mask))
         exact = np.zeros(self.view.size, dtype=bool)
         exact[docs] = True
         together.mask &= exact
         return together
 
-    def _phrase_docs(self, phrase: q.Phrase, candidates: np.ndarray) -> np.ndarray:
-        """Articles among ``candidates`` with the phrase's words at consecutive positions."""
+    def _phrase_docs(self, fieldname: str, words: tuple[str, ...], candidates) -> np.ndarray:
+        """Articles among ``candidates`` with the words at consecutive positions."""
         docs = np.flatnonzero(candidates)
         # keys are doc << 32 | position; shifting word i back by i lines a phrase up
-        starts = self.view.positions(self.reader, phrase.fieldname, phrase.words[0], docs)
-        for i, word in enumerate(phrase.words[1:], start=1):
+        starts = self.view.positions(self.reader, fieldname, words[0], docs)
+        for i, word in enumerate(words[1:], start=1):
             if not len(starts):
                 break
-            keys = self.view.positions(self.reader, phrase.fieldname, word, docs) - i
+            keys = self.view.positions(self.reader, fieldname, word, docs) - i
             starts = np.intersect1d(starts, keys, assume_unique=True)
             docs = np.unique(starts >> 32)
         return np.unique(starts >> 32)
-
-    def _by_whoosh(self, query: q.Query) -> Matches:
-        mask = np.zeros(self.view.size, dtype=bool)
-        docs = np.fromiter(self.searcher.docs_for_query(query), dtype=np.int64)
-        mask[docs] = True
-        return Matches(mask)
 
 
 #: How ``top`` can order matches.

@@ -1,4 +1,4 @@
-"""Turn what a person types into Whoosh queries.
+"""Turn what a person types into a query tree (``searcher.querytree``).
 
 The syntax, kept small and forgiving:
 
@@ -22,12 +22,24 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time
 
-from whoosh import query as q
 from whoosh.analysis import SimpleAnalyzer
 
-from searcher import settings
 from searcher.analysis import analyze, names_analyzer
-from searcher.schema import SEARCH_FIELDS
+from searcher.querytree import (
+    NOTHING,
+    All,
+    DateRange,
+    FieldWord,
+    Keyword,
+    Node,
+    Not,
+    Phrase,
+    Word,
+    all_of,
+    any_of,
+    ranks,
+    render,
+)  # fmt: skip
 
 FIELD_ALIASES = {
     "headline": "headline", "title": "headline", "judul": "headline",
@@ -44,23 +56,6 @@ NAME_FIELDS = {"entity", "person", "place", "org"}
 MAX_QUERY_CHARS = 500
 
 
-class Union(q.Or):
-    """``Or`` that always unions sub-matchers as a tree.
-
-    Ranking runs in ``searcher.evaluation``, which reads only the clauses; this
-    matters where Whoosh itself runs the query (checking a spelling suggestion).
-    Whoosh's automatic choice preloads every match of every clause into an array
-    when a segment holds under 5,000 documents; the tree skips to the best ones.
-    """
-
-    matcher_type = q.Or.DEFAULT_MATCHER
-
-
-class AnyField(Union):
-    """One word looked up in every searchable field: ``searcher.evaluation`` scores it
-    with BM25F (the field frequencies weighted and summed, then saturated once)."""
-
-
 _NAMES = names_analyzer()
 _SOURCE_WORDS = SimpleAnalyzer()
 _TOKEN = re.compile(r'(-?)(?:(\w+):)?("([^"]*)"?|\S+)')
@@ -68,32 +63,32 @@ _TOKEN = re.compile(r'(-?)(?:(\w+):)?("([^"]*)"?|\S+)')
 
 @dataclass
 class ParsedQuery:
-    """A query ready to run: the strict form, the forgiving fallback, and what to mark."""
+    """A query ready to run: the strict tree, the forgiving fallback, and what to mark."""
 
     text: str
-    all_words: q.Query
-    any_words: q.Query | None
+    #: Every word (and filter) must match.
+    tree: Node
+    #: Any of the word groups (with every filter), tried when nothing matches ``tree``;
+    #: None when the query has fewer than two word groups.
+    fallback: Node | None = None
     #: Index terms (stems) whose occurrences snippets mark.
     terms: set[str] = field(default_factory=set)
     notes: list[Note] = field(default_factory=list)
-    #: True when the query has words to rank by, not only filters.
-    has_words: bool = True
-    #: What the query keeps and leaves out, as a person typed it (``Jokowi``,
-    #: ``person:"Joko Widodo"``); ``any_kept`` is what the any-word fallback keeps (the
-    #: words joined by OR, then the filters), None when there is no fallback.
-    kept: list[str] = field(default_factory=list)
-    left_out: list[str] = field(default_factory=list)
-    any_kept: list[str] | None = None
+
+    @property
+    def has_words(self) -> bool:
+        """True when the query has words to rank by, not only filters."""
+        return ranks(self.tree)
 
     @property
     def understood(self) -> str:
         """How the query reads: ``a AND b NOT c`` ("" when nothing was searched for)."""
-        return _render(" AND ", self.kept, self.left_out)
+        return render(self.tree)
 
     @property
     def understood_any(self) -> str:
         """How the any-word fallback reads: ``a OR b NOT c``."""
-        return "" if self.any_kept is None else _render(" AND ", self.any_kept, self.left_out)
+        return "" if self.fallback is None else render(self.fallback)
 
 
 #: How much an article that names an entity only by another of its names (``Joko
@@ -102,15 +97,14 @@ class ParsedQuery:
 ALIAS_WEIGHT = 0.8
 
 
-def _word_query(terms: list[str], weight: float = 1.0) -> q.Query:
-    """A word (or phrase) looked up across the searchable fields, each with its boost."""
-    boosts = {name: settings.FIELD_BOOSTS[name] * weight for name in SEARCH_FIELDS}
+def _word_query(terms: list[str], weight: float = 1.0, label: str = "") -> Node:
+    """A word (or phrase) looked up across the searchable fields."""
     if len(terms) == 1:
-        return AnyField([q.Term(name, terms[0], boost=boosts[name]) for name in SEARCH_FIELDS])
-    return Union([q.Phrase(name, terms, boost=boosts[name]) for name in SEARCH_FIELDS])
+        return Word(terms[0], weight, label)
+    return Phrase(tuple(terms), None, weight, label)
 
 
-def _with_aliases(clause: q.Query, typed: str, aliases, marked: set[str]) -> q.Query:
+def _with_aliases(clause: Node, typed: str, aliases, marked: set[str]) -> Node:
     """``clause`` or any other name of the entity ``typed`` names, weighted a little less."""
     if aliases is None:
         return clause
@@ -121,14 +115,13 @@ def _with_aliases(clause: q.Query, typed: str, aliases, marked: set[str]) -> q.Q
         if terms:
             marked.update(terms)
             alternatives.append(_word_query(terms, ALIAS_WEIGHT))
-    return Union([clause, *alternatives]) if alternatives else clause
+    return any_of(clause, *alternatives, label=clause.label) if alternatives else clause
 
 
-def word_union(terms: list[str]) -> q.Query:
+def word_union(terms: list[str]) -> Node:
     """Articles with any of these index terms (stems), each looked up in every searchable
     field and ranked with BM25F: what a related-stories query is."""
-    words = [_word_query([term]) for term in terms]
-    return words[0] if len(words) == 1 else Union(words)
+    return any_of(*(Word(term) for term in terms))
 
 
 def _name_key(value: str) -> str:
@@ -136,9 +129,8 @@ def _name_key(value: str) -> str:
     return next((t.text for t in _NAMES(value.replace(",", " "))), "")
 
 
-def _field_query(
-    name: str, value: str, quoted: bool, aliases=None
-) -> tuple[q.Query | None, list[str]]:
+def _filter_query(name: str, value: str, aliases, label: str) -> Node | None:
+    """An entity (by every one of its names) or an outlet (by every word of its name)."""
     if name in NAME_FIELDS:
         shown = re.match(r"^(.+?) \(([^()]+)\)$", value.strip())  # a facet's "Name (Alias)"
         if shown and aliases is not None and aliases.all_forms(shown.group(1)) != [shown.group(1)]:
@@ -146,26 +138,28 @@ def _field_query(
         forms = aliases.all_forms(value.strip()) if aliases is not None else [value]
         keys = list(dict.fromkeys(k for k in map(_name_key, [value, *forms]) if k))
         if not keys:
-            return None, []
+            return None
         # every name of the entity: person:Jokowi finds articles that say Joko Widodo
-        terms = [q.Term(name, key) for key in keys]
-        return (terms[0] if len(terms) == 1 else q.Or(terms)), []
-    if name == "source":
-        # every word of the outlet's name: source:cnn, source:"CNN Indonesia", source:detik.com
-        words = [t.text for t in _SOURCE_WORDS(value)]
-        if not words:
-            return None, []
-        return (
-            q.And([q.Term(name, w) for w in words]) if len(words) > 1 else q.Term(name, words[0])
-        ), []
+        return any_of(*(Keyword(name, key) for key in keys), label=label)
+    # every word of the outlet's name: source:cnn, source:"CNN Indonesia", source:detik.com
+    words = [t.text for t in _SOURCE_WORDS(value)]
+    if not words:
+        return None
+    return all_of(*(Keyword(name, w) for w in words), label=label)
+
+
+def _text_field_query(
+    name: str, value: str, quoted: bool, label: str
+) -> tuple[Node | None, list[str]]:
+    """A word or phrase in one text field (``headline:``, ``body:``)."""
     terms = analyze(value)
     if not terms:
         return None, []
     if len(terms) == 1:
-        return q.Term(name, terms[0]), terms
+        return FieldWord(name, terms[0], label), terms
     if quoted:
-        return q.Phrase(name, terms), terms
-    return q.And([q.Term(name, t) for t in terms]), terms
+        return Phrase(tuple(terms), name, 1.0, label), terms
+    return All(tuple(FieldWord(name, t) for t in terms), label), terms
 
 
 _DATE_PART = re.compile(r"^(\d{4})(?:-(\d{1,2}))?(?:-(\d{1,2}))?$")
@@ -218,13 +212,6 @@ def date_range(value: str) -> tuple[datetime | None, datetime | None, Note | Non
     return start, stop, None
 
 
-def _date_query(value: str) -> tuple[q.Query | None, Note | None]:
-    start, stop, note = date_range(value)
-    if note is not None:
-        return None, note
-    return q.DateRange("date", start, stop), None
-
-
 def parse(text: str, aliases=None) -> ParsedQuery:
     """Parse a person's query; never raises. ``aliases`` (a ``searcher.aliases.AliasTable``)
     lets a name find the entity's other names too."""
@@ -233,13 +220,10 @@ def parse(text: str, aliases=None) -> ParsedQuery:
         cut = text[: MAX_QUERY_CHARS + 1].rsplit(None, 1)[0] if " " in text else ""
         text = cut if len(cut) > MAX_QUERY_CHARS // 2 else text[:MAX_QUERY_CHARS]
         notes.append(Note("cut", f"{len(text)}", f"query cut to its first {len(text)} characters"))
-    groups: list[list[q.Query]] = []  # OR-groups of positive clauses
-    filters: list[q.Query] = []
-    excluded: list[q.Query] = []
+    groups: list[list[Node]] = []  # OR-groups of positive clauses
+    filters: list[Node] = []
+    excluded: list[Node] = []
     marked: set[str] = set()
-    group_labels: list[list[str]] = []  # beside ``groups``
-    filter_labels: list[str] = []
-    not_labels: list[str] = []
     skipped_words: list[str] = []
     join_next = negate_next = False
     for m in _TOKEN.finditer(text):
@@ -259,31 +243,27 @@ def parse(text: str, aliases=None) -> ParsedQuery:
             minus, value = "-", value[1:]  # ``isi:-jakarta`` leaves jakarta out of the body
         negate = bool(minus) or negate_next
         negate_next = False
-        clause: q.Query | None = None
-        label = ""
         name = FIELD_ALIASES.get(prefix.lower()) if prefix else None
         if prefix and name is None:
             value = f"{prefix} {value}"  # an unknown prefix is just more words
             notes.append(Note("field", prefix, f"no field {prefix!r}; searched as words"))
         if name == "date":
-            clause, note = _date_query(value)
-            if note:
+            start, stop, note = date_range(value)
+            if note is not None:
                 notes.append(note)
-            if clause is not None:
-                (excluded if negate else filters).append(clause)
-                (not_labels if negate else filter_labels).append(f"date:{value}")
+            else:
+                (excluded if negate else filters).append(DateRange(start, stop, f"date:{value}"))
             continue
         if name in NAME_FIELDS or name == "source":
-            clause, _ = _field_query(name, value, quoted, aliases)
+            label = f'{name}:"{value.strip()}"' if quoted else f"{name}:{value.strip()}"
+            clause = _filter_query(name, value, aliases, label)
             if clause is not None:
                 (excluded if negate else filters).append(clause)
-                label = f'{name}:"{value.strip()}"' if quoted else f"{name}:{value.strip()}"
-                (not_labels if negate else filter_labels).append(label)
             continue
         typed = " ".join(value.split())
         if name in TEXT_FIELDS:
-            clause, terms = _field_query(name, value, quoted)
             label = f"{name}:" + (f'"{typed}"' if quoted else typed)
+            clause, terms = _text_field_query(name, value, quoted, label)
         else:
             terms = analyze(value)
             if not terms:
@@ -291,71 +271,39 @@ def parse(text: str, aliases=None) -> ParsedQuery:
                     skipped_words.append(typed)
                 continue  # only stopwords or punctuation
             if quoted and len(terms) > 1:
-                clause, label = _word_query(terms), f'"{typed}"'
-                clause = _with_aliases(clause, typed, aliases, marked)
+                phrase = _word_query(terms, label=f'"{typed}"')
+                clause = _with_aliases(phrase, typed, aliases, marked)
+            elif len(terms) == 1:
+                clause = _with_aliases(Word(terms[0], label=typed), typed, aliases, marked)
             else:
-                words = [_word_query([term]) for term in terms]
-                clause = q.And(words) if len(words) > 1 else words[0]
-                label = typed
-                if len(terms) == 1:
-                    clause = _with_aliases(clause, typed, aliases, marked)
+                clause = All(tuple(Word(term) for term in terms), typed)
         if clause is None:
             continue
         if negate:
             excluded.append(clause)
-            not_labels.append(label)
             join_next = False
             continue
         marked.update(terms)
         if join_next and groups:
             groups[-1].append(clause)
-            group_labels[-1].append(label)
         else:
             groups.append([clause])
-            group_labels.append([label])
         join_next = False
 
-    positives = [g[0] if len(g) == 1 else Union(g) for g in groups]
-    has_words = bool(positives)
+    positives = [any_of(*group) for group in groups]
+    banned = tuple(Not(clause) for clause in excluded)
     if not positives and not filters:
-        base: q.Query = q.Every() if excluded else q.NullQuery
-        if not excluded and skipped_words:
+        tree = All(banned) if banned else NOTHING
+        if not banned and skipped_words:
             words = ", ".join(dict.fromkeys(w.lower() for w in skipped_words))
             text = f"only words too common to search for: {words}"
             notes.append(Note("stopwords", words, text))
     else:
-        base = (
-            q.And(positives + filters)
-            if len(positives) + len(filters) > 1
-            else (positives + filters)[0]
-        )
-    any_words = None
+        tree = all_of(*positives, *filters, *banned)
+    fallback = None
     if len(positives) > 1:
-        any_words = Union(positives)
-        if filters:
-            any_words = q.And([any_words, *filters])
-    if excluded:
-        banned = Union(excluded) if len(excluded) > 1 else excluded[0]
-        base = q.AndNot(base, banned)
-        if any_words is not None:
-            any_words = q.AndNot(any_words, banned)
-    shown = [
-        labels[0] if len(labels) == 1 else f"({' OR '.join(dict.fromkeys(labels))})"
-        for labels in group_labels
-    ]
-    any_kept = None
-    if any_words is not None:
-        any_kept = [" OR ".join(dict.fromkeys(shown)), *filter_labels]
-    return ParsedQuery(
-        text, base, any_words, marked, notes, has_words,
-        kept=shown + filter_labels, left_out=not_labels, any_kept=any_kept,
-    )  # fmt: skip
-
-
-def _render(joiner: str, kept: list[str], left_out: list[str]) -> str:
-    """The clauses as a person reads them, each once: ``a AND b NOT c``."""
-    text = joiner.join(dict.fromkeys(kept)) or ("everything" if left_out else "")
-    return (text + "".join(f" NOT {s}" for s in dict.fromkeys(left_out))).strip()
+        fallback = all_of(any_of(*positives), *filters, *banned)
+    return ParsedQuery(text, tree, fallback, marked, notes)
 
 
 #: Structured filters ``Archive.search(filters=...)`` takes besides ``date``.
@@ -387,8 +335,7 @@ def narrow(parsed: ParsedQuery, filters: Mapping[str, object], aliases=None) -> 
     Filters are not query text: they are bounded on their own and never cut with it.
     Raises ``ValueError``/``TypeError`` naming a filter that makes no sense.
     """
-    clauses: list[q.Query] = []
-    labels: list[str] = []
+    clauses: list[Node] = []
     for name, value in filters.items():
         if name == "date":
             if isinstance(value, str):
@@ -400,9 +347,8 @@ def narrow(parsed: ParsedQuery, filters: Mapping[str, object], aliases=None) -> 
             else:
                 raise TypeError("the date filter is 'YYYY[-MM[-DD]][..YYYY[-MM[-DD]]]' or a pair")
             if start or stop:
-                clauses.append(q.DateRange("date", start, stop))
                 shown = [bound.date().isoformat() if bound else "" for bound in (start, stop)]
-                labels.append(f"date:{shown[0]}..{shown[1]}")
+                clauses.append(DateRange(start, stop, f"date:{shown[0]}..{shown[1]}"))
             continue
         if name not in FILTER_FIELDS:
             known = ", ".join((*FILTER_FIELDS, "date"))
@@ -414,24 +360,20 @@ def narrow(parsed: ParsedQuery, filters: Mapping[str, object], aliases=None) -> 
             raise ValueError(f"at most {MAX_FILTER_VALUES} values for the {name} filter")
         for text in values:
             text = text.strip()[:MAX_FILTER_CHARS]
-            clause, _ = _field_query(name, text, quoted=True, aliases=aliases)
+            clause = _filter_query(name, text, aliases, f'{name}:"{text}"')
             if clause is not None:
                 clauses.append(clause)
-                labels.append(f'{name}:"{text}"')
     if not clauses:
         return parsed
 
-    def with_filters(base: q.Query | None) -> q.Query | None:
-        if base is None:
+    def with_filters(tree: Node | None) -> Node | None:
+        if tree is None:
             return None
-        if base is q.NullQuery:
-            return q.And(clauses) if len(clauses) > 1 else clauses[0]
-        return q.And([base, *clauses])
+        if tree == NOTHING:
+            return all_of(*clauses)
+        parts = tree.children if isinstance(tree, All) and not tree.label else (tree,)
+        positive = [p for p in parts if not isinstance(p, Not)]
+        banned = [p for p in parts if isinstance(p, Not)]
+        return all_of(*positive, *clauses, *banned)
 
-    return replace(
-        parsed,
-        all_words=with_filters(parsed.all_words),
-        any_words=with_filters(parsed.any_words),
-        kept=parsed.kept + labels,
-        any_kept=None if parsed.any_kept is None else parsed.any_kept + labels,
-    )
+    return replace(parsed, tree=with_filters(parsed.tree), fallback=with_filters(parsed.fallback))

@@ -1,8 +1,10 @@
 """The numpy evaluator against Whoosh itself, on a real archive.
 
-Whoosh stays the reference: for plain words the evaluator must give the same
-articles and the same BM25F scores Whoosh's own matchers give; for phrases and
-filters the same article sets; and fast indexing must write the same postings.
+Whoosh stays the reference (``tests/oracle.py``): for plain words the evaluator must
+give the same articles and the same BM25F scores Whoosh's own matchers give; for
+phrases and filters the same article sets; and fast indexing must write the same
+postings. Each runs with the private fast path of ``searcher.whoosh_internals`` on and
+off, so the public fallbacks are known to give the same answers.
 """
 
 from __future__ import annotations
@@ -13,11 +15,34 @@ import math
 import pytest
 from whoosh.fields import TEXT
 
-from searcher import settings
+from searcher import store, whoosh_internals
 from searcher.evaluation import Evaluator
+from searcher.postings import IndexView
 from searcher.query import parse
 from searcher.schema import build_schema
+from searcher.settings import Ranking
 from tests.conftest import indosum_records
+from tests.oracle import NewsBM25F, to_whoosh
+
+PER_FIELD = Ranking(scoring="per-field")
+
+
+@pytest.fixture(params=[True, False], ids=["fast-path", "public-api"])
+def fast(request):
+    """Run the test with Whoosh's private block reading on, then with it off."""
+    if request.param and not whoosh_internals.BLOCK_READING:
+        pytest.skip("this Whoosh has no block reading: only the public path runs")
+    with whoosh_internals.fast_path(request.param):
+        yield request.param
+
+
+def _oracle(archive):
+    """A Whoosh searcher over the archive's current index scoring with the oracle model,
+    and a fresh view (nothing decoded by another test's path)."""
+    ix, _ = store.open_current(archive.path)
+    searcher = ix.searcher(weighting=NewsBM25F())
+    return searcher, IndexView(searcher.reader(), key="oracle")
+
 
 WORD_QUERIES = [
     "pemerintah",
@@ -35,31 +60,30 @@ def _whoosh_scores(searcher, query) -> dict[int, float]:
 
 
 @pytest.mark.parametrize("text", WORD_QUERIES)
-def test_per_field_scores_equal_whooshs_bm25f(small_index, text, monkeypatch):
-    monkeypatch.setattr(settings, "SCORING", "per-field")
-    searcher = small_index._searcher()
-    view = small_index._view_of(searcher)
+def test_per_field_scores_equal_whooshs_bm25f(small_index, text, fast):
+    searcher, view = _oracle(small_index)
     parsed = parse(text)
-    query = parsed.any_words or parsed.all_words
-    matches = Evaluator(view, searcher).run(query)
-    expected = _whoosh_scores(searcher, query)
+    tree = parsed.fallback or parsed.tree
+    matches = Evaluator(view, searcher, PER_FIELD).run(tree)
+    expected = _whoosh_scores(searcher, to_whoosh(tree, PER_FIELD))
     assert expected, f"{text!r} should match something in the archive"
     assert set(matches.docnums().tolist()) == set(expected)
     for docnum, score in expected.items():
         assert matches.scores[docnum] == pytest.approx(score, rel=1e-9)
 
 
-def test_bm25f_scores_follow_the_formula(small_index, monkeypatch):
+def test_bm25f_scores_follow_the_formula(small_index, fast):
     # BM25F by hand from Whoosh's own statistics, for every article with "harga"
-    monkeypatch.setattr(settings, "SCORING", "bm25f")
-    searcher = small_index._searcher()
+    ranking = Ranking()
+    searcher, view = _oracle(small_index)
     reader = searcher.reader()
-    query = parse("harga").all_words
-    matches = Evaluator(small_index._view_of(searcher), searcher).run(query)
+    tree = parse("harga").tree
+    matches = Evaluator(view, searcher, ranking).run(tree)
+    query = to_whoosh(tree, ranking)
     total = reader.doc_count_all()
     holders = set(searcher.docs_for_query(query))
     idf = math.log(1 + (total - len(holders) + 0.5) / (len(holders) + 0.5))
-    k1 = settings.BM25_K1
+    k1 = ranking.k1
     assert len(holders) > 5
     for docnum in holders:
         weighted = 0.0
@@ -72,7 +96,7 @@ def test_bm25f_scores_follow_the_formula(small_index, monkeypatch):
                 continue
             length = reader.doc_field_length(docnum, term.fieldname)
             average = reader.field_length(term.fieldname) / total
-            b = settings.FIELD_B.get(term.fieldname, settings.BM25_B)
+            b = ranking.b_of(term.fieldname)
             weighted += term.boost * postings.weight() / ((1 - b) + b * length / average)
         expected = idf * weighted * (k1 + 1) / (k1 + weighted)
         assert matches.scores[docnum] == pytest.approx(expected, rel=1e-9)
@@ -90,18 +114,19 @@ def test_bm25f_scores_follow_the_formula(small_index, monkeypatch):
         "source:kumparan",
     ],
 )
-def test_phrases_and_filters_match_the_articles_whoosh_finds(small_index, text):
-    searcher = small_index._searcher()
-    view = small_index._view_of(searcher)
-    query = parse(text).all_words
-    matches = Evaluator(view, searcher).run(query)
-    assert set(matches.docnums().tolist()) == set(searcher.docs_for_query(query))
+def test_phrases_and_filters_match_the_articles_whoosh_finds(small_index, text, fast):
+    searcher, view = _oracle(small_index)
+    tree = parse(text).tree
+    matches = Evaluator(view, searcher).run(tree)
+    expected = set(searcher.docs_for_query(to_whoosh(tree)))
+    assert expected, f"{text!r} should match something in the archive"
+    assert set(matches.docnums().tolist()) == expected
 
 
 def test_search_total_counts_every_match(small_index):
     # Whoosh's collector undercounts And-with-filter queries; the total must be exact
-    searcher = small_index._searcher()
-    query = parse("harga date:2017").all_words
+    searcher, _ = _oracle(small_index)
+    query = to_whoosh(parse("harga date:2017").tree)
     exact = len(set(searcher.docs_for_query(query)))
     assert exact > 0
     assert small_index.search("harga date:2017").total == exact
