@@ -14,19 +14,19 @@ import threading
 from collections import OrderedDict
 from collections.abc import Iterator
 from dataclasses import dataclass
-from itertools import accumulate
-from pickle import loads
 
 import numpy as np
-from whoosh.codec.whoosh3 import LENGTHS_COLUMN, _lenfield
-from whoosh.reading import TermNotFound
-from whoosh.system import _INT_SIZE
-from whoosh.util.numeric import byte_to_length
 
-from searcher import settings
+from searcher.whoosh_internals import (
+    BYTE_LENGTHS,
+    date_code,
+    leaf_positions,
+    leaf_postings,
+    length_codes,
+)  # fmt: skip
 
-#: Whoosh stores a field's length per article as one byte; this decodes all 256.
-_BYTE_LENGTHS = np.array([byte_to_length(b) for b in range(256)], dtype=np.float64)
+__all__ = ["EntityTable", "IndexView", "Postings", "date_code", "entity_lines", "leaves"]
+
 _EMPTY_DOCS = np.zeros(0, dtype=np.int32)
 _EMPTY_FREQS = np.zeros(0, dtype=np.float64)
 
@@ -55,86 +55,12 @@ class EntityTable:
     names: list[str]
 
 
-def _leaf_postings(leaf, fieldname: str, text: bytes) -> tuple[np.ndarray, np.ndarray]:
-    """All postings of a term in one segment, decoded a block at a time."""
-    try:
-        matcher = leaf.postings(fieldname, text)
-    except TermNotFound:
-        return _EMPTY_DOCS, _EMPTY_FREQS
-    ids: list = []
-    weights: list = []
-    if hasattr(matcher, "_read_ids") and hasattr(matcher, "_next_block"):
-        # Whoosh 3 codec: whole blocks at once instead of a call per posting.
-        while matcher.is_active():
-            matcher._read_ids()
-            matcher._read_weights()
-            ids.append(np.asarray(matcher._ids, dtype=np.int32))
-            weights.append(np.asarray(matcher._weights, dtype=np.float64))
-            matcher._next_block()
-        if not ids:
-            return _EMPTY_DOCS, _EMPTY_FREQS
-        return np.concatenate(ids), np.concatenate(weights)
-    while matcher.is_active():
-        ids.append(matcher.id())
-        weights.append(matcher.weight())
-        matcher.next()
-    return np.asarray(ids, dtype=np.int32), np.asarray(weights, dtype=np.float64)
-
-
-def _length_codes(leaf, fieldname: str) -> np.ndarray:
-    """One segment's length bytes for a field, read from its lengths column at once."""
-    count = leaf.doc_count_all()
-    per_doc = getattr(leaf, "_perdoc", None)
-    if per_doc is not None and hasattr(per_doc, "has_column"):
-        if not per_doc.has_column(_lenfield(fieldname)):
-            return np.zeros(count, dtype=np.uint8)
-        column = per_doc.column_reader(_lenfield(fieldname), LENGTHS_COLUMN)
-        return np.fromiter(column, dtype=np.uint8, count=count)
-    lengths = (leaf.doc_field_length(d, fieldname, 0) or 0 for d in range(count))
-    return np.searchsorted(_BYTE_LENGTHS, np.fromiter(lengths, dtype=np.float64)).astype(np.uint8)
-
-
-def _leaf_positions(leaf, fieldname: str, text: bytes, wanted: np.ndarray):
-    """``(docs, positions)`` of a term in one segment, only for the sorted ``wanted``
-    docnums: blocks holding none of them are skipped on their header."""
-    try:
-        matcher = leaf.postings(fieldname, text)
-    except TermNotFound:
-        return []
-    if not hasattr(matcher, "_read_values") or not hasattr(matcher, "_maxid"):
-        found = []
-        for doc in wanted:
-            matcher.skip_to(int(doc))
-            if not matcher.is_active():
-                break
-            if matcher.id() == doc:
-                found.append((int(doc), matcher.value_as("positions")))
-        return found
-    found = []
-    previous_max = -1
-    while matcher.is_active():
-        block_max = matcher._maxid
-        low = np.searchsorted(wanted, previous_max, side="right")
-        high = np.searchsorted(wanted, block_max, side="right")
-        if high > low:
-            matcher._read_ids()
-            matcher._read_values()
-            ids = np.asarray(matcher._ids, dtype=np.int64)
-            values = matcher._values
-            for i in np.flatnonzero(np.isin(ids, wanted[low:high])):
-                found.append((int(ids[i]), loads(values[i][_INT_SIZE:])))
-        if high >= len(wanted):
-            break
-        previous_max = block_max
-        matcher._next_block()
-    return found
-
-
 class IndexView:
     """Arrays for one generation of an index; build one per generation, share it."""
 
-    def __init__(self, reader, key: object) -> None:
+    def __init__(self, reader, key: object, cached_postings: int = 8_000_000) -> None:
         self.key = key
+        self.cached_postings = cached_postings
         self.size = reader.doc_count_all()
         self.live = np.ones(self.size, dtype=bool)
         for leaf, base in reader.leaf_readers():
@@ -171,7 +97,7 @@ class IndexView:
             if key not in self._postings:
                 self._postings[key] = found
                 self._cached_postings += found.size
-                while self._cached_postings > settings.CACHED_POSTINGS and len(self._postings) > 1:
+                while self._cached_postings > self.cached_postings and len(self._postings) > 1:
                     _, old = self._postings.popitem(last=False)
                     self._cached_postings -= old.size
         return found
@@ -179,7 +105,7 @@ class IndexView:
     def _decode(self, reader, fieldname: str, text: bytes) -> Postings:
         docs, freqs = [], []
         for leaf, base in reader.leaf_readers():
-            leaf_docs, leaf_freqs = _leaf_postings(leaf, fieldname, text)
+            leaf_docs, leaf_freqs = leaf_postings(leaf, fieldname, text)
             if len(leaf_docs):
                 docs.append(leaf_docs + np.int32(base))
                 freqs.append(leaf_freqs)
@@ -199,9 +125,9 @@ class IndexView:
             local = docs[(docs >= base) & (docs < base + leaf.doc_count_all())] - base
             if not len(local):
                 continue
-            for doc, deltas in _leaf_positions(leaf, fieldname, btext, local):
+            for doc, positions in leaf_positions(leaf, fieldname, btext, local):
                 high = (doc + base) << 32
-                keys.extend(high | p for p in accumulate(deltas))
+                keys.extend(high | p for p in positions)
         return np.asarray(keys, dtype=np.int64)
 
     def remembered(self, key: tuple, compute):
@@ -226,8 +152,8 @@ class IndexView:
         if found is None:
             codes = np.zeros(self.size, dtype=np.uint8)
             for leaf, base in reader.leaf_readers():
-                codes[base : base + leaf.doc_count_all()] = _length_codes(leaf, fieldname)
-            found = _BYTE_LENGTHS[codes]
+                codes[base : base + leaf.doc_count_all()] = length_codes(leaf, fieldname)
+            found = BYTE_LENGTHS[codes]
             self._lengths[fieldname] = found
         return found
 
