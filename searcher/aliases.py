@@ -29,6 +29,8 @@ from functools import lru_cache
 from importlib import resources
 from pathlib import Path
 
+from searcher.facets import facet_line, split_facet_line
+
 ALIASES_FILE = "aliases.json"
 #: A pair learned from ``X atau Y`` (a weaker pattern) needs this many articles.
 MIN_ATAU_ARTICLES = 2
@@ -278,8 +280,10 @@ def from_names(names: dict[str, int]) -> list[list[str]]:
     (``Sri Mulyani`` -> ``Sri Mulyani Indrawati``), and a person's initials that spell
     only one name (``SBY`` -> ``Susilo Bambang Yudhoyono``); the longer name must be
     named by ``MIN_LONG_ARTICLES`` articles."""
-    people = [n.partition("\t")[2] for n in names if n.startswith("PER\t")]
-    long_names = [n for n in people if names[f"PER\t{n}"] >= MIN_LONG_ARTICLES and _plain_name(n)]
+    people = [name for label, name in map(split_facet_line, names) if label == "PER"]
+    long_names = [
+        n for n in people if names[facet_line("PER", n)] >= MIN_LONG_ARTICLES and _plain_name(n)
+    ]
     by_prefix: dict[str, list[str]] = {}
     by_initials: dict[str, list[str]] = {}
     for name in long_names:

@@ -1,44 +1,47 @@
 """The library API: an ``Archive`` is an index folder you can fill and search.
 
     from searcher import Archive
-    archive = Archive("index")
-    archive.index(["seeds"])
-    for hit in archive.search("Taliban Tajikistan").hits:
-        print(hit.headline, hit.snippet)
+    with Archive("index") as archive:
+        archive.index(["seeds"])
+        for hit in archive.search("Taliban Tajikistan").hits:
+            print(hit.headline, hit.snippet)
 
-Reading is safe from several threads: each thread keeps its own Whoosh searcher and
-refreshes it when a writer has committed since. Matching and ranking run on arrays
-decoded from the index (``searcher.postings``, ``searcher.evaluation``), shared by all
-threads and rebuilt for each new index generation; Whoosh supplies the stored fields.
+``Archive`` is the facade and the search pipeline: parse (``searcher.query``), run the
+tree (``searcher.evaluation``), rank and collapse copies, then build hits
+(``searcher.results``), facets (``searcher.facets``), timelines and suggestions
+(``searcher.suggestions``). The open index, its threads and its arrays live in
+``searcher.reading``. Reading is safe from several threads.
 """
 
 from __future__ import annotations
 
 import math
 import os
-import re
-import threading
-import time
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Mapping
-from dataclasses import asdict, dataclass, field
-from datetime import datetime
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
 
-from searcher import ranking, settings, store
-from searcher.aliases import ALIASES_FILE, AliasTable, build_table, read_derived, read_learned
+from searcher import store
+from searcher.aliases import AliasTable
 from searcher.analysis import analyze
 from searcher.article import Article
 from searcher.errors import NotAnIndexFolder, damage_reported
 from searcher.evaluation import ORDERS, Evaluator, Matches, top
+from searcher.facets import FACET_SIZE, canonical_entities, count_facets
 from searcher.indexer import IndexOptions, IndexReport, Progress, index_paths, remove_ids
 from searcher.postings import IndexView
 from searcher.query import Note, ParsedQuery, narrow, parse, word_union
-from searcher.schema import ENTITY_FIELDS
+from searcher.reading import IndexReading
+from searcher.results import Hit, Results, Stats, names_of, stored_article
+from searcher.settings import DEFAULT_INDEX_DIR, INDEX_ENV_VAR, Settings
 from searcher.snippets import headline_prefix, make_snippet
-from searcher.timeline import PERIODS, Period, count_periods
+from searcher.suggestions import suggest
+from searcher.timeline import PERIODS, count_periods
+
+__all__ = ["Archive", "Hit", "Results", "Stats", "MATCH_MODES"]
 
 #: Words (stems) an article's related-stories query is made of.
 RELATED_TERMS = 15
@@ -53,7 +56,7 @@ def distinctive_terms(reader, stored: dict, count: int) -> list[str]:
     weights: Counter = Counter(
         analyze(f"{stored.get('headline', '')} {stored.get('body', '')[:20_000]}")
     )
-    for name in _names(stored).values():
+    for name in names_of(stored).values():
         for term in analyze(" ".join(name)):
             weights[term] += ENTITY_WORD_WEIGHT
     total = max(1, reader.doc_count())
@@ -68,186 +71,6 @@ def distinctive_terms(reader, stored: dict, count: int) -> list[str]:
 
 #: What ``Archive.search(match=...)`` accepts.
 MATCH_MODES = ("all", "any")
-
-#: Names shown per label in the facets of a result list.
-FACET_SIZE = 10
-
-
-@dataclass
-class Hit:
-    """One ranked article with its snippet."""
-
-    id: str
-    headline: str
-    kicker: str
-    score: float
-    date: datetime | None
-    source: str
-    url: str
-    entities: dict[str, list[str]]
-    snippet: str
-    snippet_html: str
-    path: str = ""
-    date_text: str = ""
-    #: ``(start, end)`` of each marked word in ``snippet``, for terminals and other renderers.
-    snippet_marks: list[tuple[int, int]] = field(default_factory=list)
-    #: Ids of the other matching articles that tell the same story (syndicated copies,
-    #: repeats), shown once under this hit; empty with ``collapse=False``.
-    similar: list[str] = field(default_factory=list)
-
-    def to_json(self) -> dict:
-        data = asdict(self)
-        data["date"] = self.date.isoformat() if self.date else None
-        data["score"] = round(self.score, 4)
-        return data
-
-
-@dataclass
-class Results:
-    """One page of ranked hits, with how the query was understood."""
-
-    query: str
-    understood: str
-    total: int
-    hits: list[Hit]
-    page: int = 1
-    limit: int = settings.DEFAULT_LIMIT
-    #: Set when no article had every word and the results match any word instead.
-    fallback: str | None = None
-    notes: list[str] = field(default_factory=list)
-    #: Most frequent entities among the matches: label -> [(name, count)].
-    facets: dict[str, list[tuple[str, int]]] = field(default_factory=dict)
-    #: When nothing matched and a word looks misspelt: the query with it corrected.
-    suggestion: str | None = None
-    #: How the hits are ordered: ``relevance``, ``newest`` or ``oldest``.
-    sort: str = "relevance"
-    #: Matches per period (asked with ``timeline=True``), and the period: day, month, year.
-    timeline: list[Period] = field(default_factory=list)
-    per: str = ""
-    #: Other names of the entities in ``facets`` (``Joko Widodo`` -> ``["Jokowi"]``).
-    facet_aliases: dict[str, list[str]] = field(default_factory=dict)
-    #: Matches per year, beside the entity facets (asked with ``facets=True``).
-    years: list[Period] = field(default_factory=list)
-
-    @property
-    def pages(self) -> int:
-        return max(1, -(-self.total // self.limit))
-
-    @property
-    def searched(self) -> bool:
-        """False when the query left nothing to search for (only stopwords, or empty)."""
-        return bool(self.understood)
-
-    @property
-    def past_the_end(self) -> bool:
-        """True when articles match but this page lies beyond the last one."""
-        return self.total > 0 and not self.hits
-
-    def to_json(self) -> dict:
-        return {
-            "query": self.query,
-            "understood": self.understood,
-            "total": self.total,
-            "page": self.page,
-            "pages": self.pages,
-            "limit": self.limit,
-            "fallback": self.fallback,
-            "notes": self.notes,
-            "facets": {k: [[n, c] for n, c in v] for k, v in self.facets.items()},
-            "facet_aliases": self.facet_aliases,
-            "suggestion": self.suggestion,
-            "sort": self.sort,
-            "timeline": {"per": self.per, "periods": [p.to_json() for p in self.timeline]}
-            if self.timeline
-            else None,
-            "years": [p.to_json() for p in self.years],
-            "hits": [hit.to_json() for hit in self.hits],
-        }
-
-
-@dataclass
-class Stats:
-    articles: int
-    terms: int
-    size_bytes: int
-    schema_version: int
-    updated: str
-    path: str
-
-    def to_json(self) -> dict:
-        return asdict(self)
-
-
-def _names(stored: dict) -> dict[str, list[str]]:
-    return {
-        label: [n for n in (stored.get(name) or "").split(",") if n]
-        for label, name in ENTITY_FIELDS.items()
-    }
-
-
-def _stored_article(stored: dict) -> Article:
-    """The article as the index stored it (a lead-derived headline shown as the headline)."""
-    names = _names(stored)
-    return Article(
-        id=stored["id"],
-        headline=stored.get("headline") or stored.get("lead_headline", ""),
-        headline_from_lead=not stored.get("headline"),
-        body=stored.get("body", ""),
-        kicker=stored.get("kicker", ""),
-        date=stored.get("date"),
-        date_text=stored.get("date_text", ""),
-        source=stored.get("source", ""),
-        url=stored.get("url", ""),
-        path=stored.get("path", ""),
-        dateline=stored.get("dateline", ""),
-        entities=[(n, label) for label, ns in names.items() for n in ns],
-    )
-
-
-_PLAIN_WORD = re.compile(r"(?<![\w:\"-])([^\W\d_]{3,})(?![\w:])")
-
-
-def suggest(searcher, query: str) -> str | None:
-    """``query`` with each word the index has never seen replaced by its nearest known word.
-
-    Uses Whoosh's spelling corrector over the body's terms (edit distance up to 2, same
-    first letter), only on plain words (not field prefixes or quoted phrases).
-    """
-    reader = searcher.reader()
-    corrector = None
-    changed = False
-    tries = 0
-    deadline = time.monotonic() + settings.SUGGEST_SECONDS
-
-    def fix(match: re.Match) -> str:
-        nonlocal corrector, changed, tries
-        word = match.group(1)
-        terms = analyze(word)
-        if not terms or any(reader.doc_frequency("body", t) for t in terms):
-            return word
-        # bounded: a query of many unknown words must not cost more than a few searches
-        if tries >= settings.SUGGEST_WORDS or time.monotonic() > deadline:
-            return word
-        tries += 1
-        corrector = corrector or searcher.corrector("body")
-        # sharing the first letter: most typos keep it, and it spares a scan of every term
-        options = corrector.suggest(
-            word.lower(), limit=1, maxdist=1 if len(word) <= 5 else 2, prefix=1
-        )
-        if not options:
-            return word
-        changed = True
-        best = options[0]
-        if word.isupper():
-            return best.upper()
-        return best.capitalize() if word[:1].isupper() else best
-
-    fixed = _PLAIN_WORD.sub(fix, query) if '"' not in query else query
-    if not changed:
-        return None
-    parsed = parse(fixed)
-    found = searcher.search(parsed.any_words or parsed.all_words, limit=1)
-    return fixed if found.scored_length() else None
 
 
 def _whole_number(name: str, value: object, low: int, high: int) -> int:
@@ -304,20 +127,15 @@ def _copies(matches: Matches, codes: np.ndarray | None, docnum: int) -> np.ndarr
 class Archive:
     """An index folder: build it with ``index``, query it with ``search``."""
 
-    def __init__(self, path: str | Path | None = None) -> None:
-        self.path = Path(
-            path or os.environ.get(settings.INDEX_ENV_VAR) or settings.DEFAULT_INDEX_DIR
-        )
+    def __init__(self, path: str | Path | None = None, settings: Settings | None = None) -> None:
+        """``path`` is the index folder (default ``$SEARCHER_INDEX`` or ``index``);
+        ``settings`` tune ranking, snippets, limits and indexing (default: the shipped
+        values with the environment's overrides, ``Settings.from_env()``)."""
+        self.path = Path(path or os.environ.get(INDEX_ENV_VAR) or DEFAULT_INDEX_DIR)
         if self.path.exists() and not self.path.is_dir():
             raise NotAnIndexFolder(f"{self.path} is a file, not an index folder")
-        self._local = threading.local()
-        self._lock = threading.Lock()
-        self._ix = None
-        self._meta_stamp: tuple | None = None
-        self._view: IndexView | None = None
-        self._alias_table: AliasTable | None = None
-        self._alias_stamp: tuple | None = None
-        self._alias_generation = 0
+        self.settings = settings or Settings.from_env()
+        self._open = IndexReading(self.path, self.settings.limits)
 
     def exists(self) -> bool:
         """True when the folder holds a committed index."""
@@ -349,8 +167,9 @@ class Archive:
         ``prune`` removes articles under ``paths`` whose file or line is gone.
         """
         options = IndexOptions(
-            rebuild, wait, entities, procs, optimize, progress, on_wait, on_stall, prune
-        )
+            rebuild, wait, entities, procs, optimize, progress, on_wait, on_stall, prune,
+            self.settings.indexing,
+        )  # fmt: skip
         return index_paths(self.path, paths, options)
 
     def remove(self, ids: Iterable[str], wait: float = 0.0) -> list[str]:
@@ -363,56 +182,19 @@ class Archive:
 
     # Reading -----------------------------------------------------------------
 
-    def _current_index(self):
-        """The current Whoosh index, reopened when a rebuild swapped it."""
-        meta_path = self.path / store.META_FILE
-        try:
-            st = meta_path.stat()
-            stamp = (st.st_mtime_ns, st.st_ino, st.st_size)
-        except FileNotFoundError:
-            stamp = None
-        with self._lock:
-            if self._ix is None or stamp != self._meta_stamp:
-                self._ix, _ = store.open_current(self.path)
-                self._meta_stamp = stamp
-            return self._ix
-
     def _searcher(self):
-        ix = self._current_index()
-        local = self._local
-        searcher = getattr(local, "searcher", None)
-        if searcher is None or getattr(local, "ix", None) is not ix:
-            if searcher is not None:
-                searcher.close()
-            searcher = ix.searcher(weighting=ranking.weighting())
-            local.searcher, local.ix = searcher, ix
-        elif not searcher.up_to_date():
-            # A fresh searcher, not ``searcher.refresh()``: refresh reuses segment
-            # readers and, caught during a merge, was seen counting merged documents
-            # twice (5,252 documents in a 3,464-article index).
-            searcher.close()
-            searcher = ix.searcher(weighting=searcher.weighting)
-            local.searcher = searcher
-        return searcher
+        return self._open.searcher()
 
     def _view_of(self, searcher) -> IndexView:
-        """The arrays of the searcher's index generation, shared by all threads."""
-        reader = searcher.reader()
-        # the thread's searcher was opened on ``self._local.ix``: name it, not its id()
-        indexname = self._local.ix.indexname
-        key = (indexname, reader.generation(), reader.doc_count_all(), reader.doc_count())
-        view = self._view
-        if view is None or view.key != key:
-            with self._lock:
-                view = self._view
-                if view is None or view.key != key:
-                    view = self._view = IndexView(reader, key)
-        return view
+        return self._open.view(searcher)
+
+    def _evaluator(self, searcher) -> Evaluator:
+        return Evaluator(self._view_of(searcher), searcher, self.settings.ranking)
 
     def search(
         self,
         query: str,
-        limit: int = settings.DEFAULT_LIMIT,
+        limit: int | None = None,
         page: int = 1,
         facets: bool = True,
         match: str = "all",
@@ -436,8 +218,11 @@ class Archive:
         ``collapse`` shows each story once, at its best rank, with its copies' ids in
         ``Hit.similar``; ``collapse=False`` lists every copy.
         """
-        limit = _whole_number("limit", limit, 1, settings.MAX_LIMIT)
-        page = _whole_number("page", page, 1, settings.MAX_PAGE)
+        limits = self.settings.limits
+        limit = _whole_number(
+            "limit", limits.default_limit if limit is None else limit, 1, limits.max_limit
+        )
+        page = _whole_number("page", page, 1, limits.max_page)
         parsed = self._parsed(query, match, filters, sort)
         if per is not None and per not in PERIODS:
             raise ValueError(f"per must be one of {', '.join(PERIODS)}, not {per!r}")
@@ -462,8 +247,8 @@ class Archive:
         parsed = parse(query, aliases if match == "all" else None)
         if filters:
             parsed = narrow(parsed, filters, aliases)
-        if match == "any" and parsed.any_words is not None:
-            parsed.all_words, parsed.any_words = parsed.any_words, None
+        if match == "any" and parsed.fallback is not None:
+            parsed = replace(parsed, tree=parsed.fallback, fallback=None)
         return parsed
 
     def _answer(
@@ -472,7 +257,7 @@ class Archive:
     ) -> Results:  # fmt: skip
         searcher = self._searcher()
         view = self._view_of(searcher)
-        matches, fallback = self._run(Evaluator(view, searcher), parsed)
+        matches, fallback = self._run(self._evaluator(searcher), parsed)
         understood = parsed.understood_any if fallback else parsed.understood
         notes = list(parsed.notes)
         order = _order(parsed, sort)
@@ -509,7 +294,7 @@ class Archive:
             },
             suggestion=None
             if total
-            else view.remembered(("suggest", query), lambda: suggest(searcher, query) or "")
+            else view.remembered(("suggest", query), lambda: self._suggest(searcher, query) or "")
             or None,
             sort=sort,
             timeline=periods,
@@ -531,16 +316,16 @@ class Archive:
         with self._reading():
             searcher = self._searcher()
             view = self._view_of(searcher)
-            matches, _ = self._run(Evaluator(view, searcher), parsed)
+            matches, _ = self._run(self._evaluator(searcher), parsed)
             order = _order(parsed, sort)
             ranked = top(matches, matches.total, view.dates(searcher.reader()), order)
             for docnum, score in ranked:
                 yield self._hit(searcher, docnum, score, parsed)
 
     def _run(self, evaluator: Evaluator, parsed: ParsedQuery) -> tuple[Matches, str | None]:
-        matches = evaluator.run(parsed.all_words)
-        if not matches.mask.any() and parsed.any_words is not None:
-            any_matches = evaluator.run(parsed.any_words)
+        matches = evaluator.run(parsed.tree)
+        if not matches.mask.any() and parsed.fallback is not None:
+            any_matches = evaluator.run(parsed.fallback)
             if any_matches.mask.any():
                 note = "no article has all the words; showing articles with any of them"
                 return any_matches, note
@@ -548,9 +333,10 @@ class Archive:
 
     def _hit(self, searcher, docnum: int, score: float, parsed: ParsedQuery, copies=()) -> Hit:
         stored = searcher.stored_fields(docnum)
-        article = _stored_article(stored)
+        article = stored_article(stored)
         skip = headline_prefix(article.body, article.headline)
-        snippet = make_snippet(article.body, parsed.terms, skip=skip)
+        shape = self.settings.snippets
+        snippet = make_snippet(article.body, parsed.terms, shape.fragments, shape.chars, skip=skip)
         return Hit(
             id=article.id,
             headline=article.headline,
@@ -559,7 +345,7 @@ class Archive:
             date=article.date,
             source=article.source,
             url=article.url,
-            entities=_names(stored),
+            entities=names_of(stored),
             snippet=snippet.text,
             snippet_html=snippet.html,
             snippet_marks=snippet.marks,
@@ -568,75 +354,38 @@ class Archive:
             similar=[searcher.stored_fields(int(d))["id"] for d in copies],
         )
 
+    def _suggest(self, searcher, query: str) -> str | None:
+        return suggest(searcher, self._evaluator(searcher), query, self.settings.limits)
+
     def _facets(
         self, searcher, view: IndexView, matches: Matches, size: int | None = FACET_SIZE
     ) -> dict[str, list[tuple[str, int]]]:
         """The most frequent entities among all matches, per label, with article counts;
-        one line per entity whichever of its names an article used (``searcher.aliases``);
-        ``size`` names per label at most (None: all)."""
+        one line per entity whichever of its names an article used (``searcher.aliases``)."""
         table = view.entities(searcher.reader())
-        canon_of_key, canon_names = self._canonical(view, table)
-        picked = matches.mask[table.docs]
-        docs, keys = table.docs[picked].astype(np.int64), canon_of_key[table.keys[picked]]
-        width = max(1, len(canon_names))
-        pairs = np.unique(docs * width + keys)  # an article naming both forms counts once
-        counts = np.bincount(pairs % width, minlength=width)
-        # ties keep the order the names are first met among the matches
-        present, first_seen = np.unique(keys, return_index=True)
-        order = np.full(width, len(keys), dtype=np.int64)
-        order[present] = first_seen
-        ranked = np.lexsort((order, -counts))
-        found: dict[str, list[tuple[str, int]]] = {}
-        for key in ranked:
-            if counts[key] == 0:
-                break
-            label, _, name = canon_names[key].partition("\t")
-            names = found.setdefault(label, [])
-            if size is None or len(names) < size:
-                names.append((name, int(counts[key])))
-        return found
-
-    def _canonical(self, view: IndexView, table) -> tuple[np.ndarray, list[str]]:
-        """Each entity name's canonical entity (``LABEL\tshown name``): aliases merged,
-        and case variants (``JAKARTA``) shown in their most used spelling."""
         aliases = self.aliases()
-
-        def compute() -> tuple[np.ndarray, list[str]]:
-            uses = np.bincount(table.keys, minlength=len(table.names))
-            groups: dict[str, int] = {}
-            spelling: dict[int, tuple[int, str]] = {}
-            canon = np.zeros(len(table.names), dtype=np.int64)
-            for key, full in enumerate(table.names):
-                label, _, name = full.partition("\t")
-                shown = aliases.shown(name)
-                group = groups.setdefault(f"{label}\t{shown.casefold()}", len(groups))
-                canon[key] = group
-                known = shown != name or shown in aliases.forms
-                best = spelling.get(group)
-                weight = int(uses[key]) + (1 << 40 if known else 0)
-                if best is None or weight > best[0]:
-                    spelling[group] = (weight, f"{label}\t{shown}")
-            return canon, [spelling[g][1] for g in range(len(groups))]
-
-        return view.remembered(("canonical", self._alias_generation), compute)
+        canonical = view.remembered(
+            ("canonical", self._open.alias_generation),
+            lambda: canonical_entities(table, aliases),
+        )
+        return count_facets(table, canonical, matches.mask, size)
 
     def related(self, article_id: str, limit: int = 5) -> list[Hit]:
         """Up to ``limit`` articles most like this one: the same people, places and
         organisations and the same distinctive words (tf-idf), ranked by the index's own
         BM25F. Empty for an unknown id."""
-        limit = _whole_number("limit", limit, 1, settings.MAX_LIMIT)
+        limit = _whole_number("limit", limit, 1, self.settings.limits.max_limit)
         with self._reading():
             searcher = self._searcher()
             docnum = searcher.document_number(id=article_id)
             if docnum is None:
                 return []
             stored = searcher.stored_fields(docnum)
-            view = self._view_of(searcher)
             terms = distinctive_terms(searcher.reader(), stored, RELATED_TERMS)
             if not terms:
                 return []
             query = word_union(terms)
-            matches = Evaluator(view, searcher).run(query)
+            matches = self._evaluator(searcher).run(query)
             matches.mask[docnum] = False
             parsed = ParsedQuery("", query, None, set(terms))
             ranked = top(matches, limit)
@@ -661,23 +410,12 @@ class Archive:
         """The stored article with this id, or None."""
         with self._reading():
             stored = self._searcher().document(id=article_id)
-        return None if stored is None else _stored_article(stored)
+        return None if stored is None else stored_article(stored)
 
     def aliases(self) -> AliasTable:
         """Which names stand for one entity: the shipped seeds plus what this archive's
         articles taught (``searcher.aliases``), reloaded when an indexing run adds to it."""
-        path = self.path / ALIASES_FILE
-        try:
-            st = path.stat()
-            stamp = (st.st_mtime_ns, st.st_size)
-        except OSError:
-            stamp = None
-        with self._lock:
-            if self._alias_table is None or stamp != self._alias_stamp:
-                self._alias_table = build_table(read_learned(self.path), read_derived(self.path))
-                self._alias_stamp = stamp
-                self._alias_generation += 1  # what was counted with the old table is stale
-            return self._alias_table
+        return self._open.aliases()
 
     def count(self) -> int:
         """How many articles the index holds (cheap: no term is read)."""
@@ -712,7 +450,5 @@ class Archive:
         self.close()
 
     def close(self) -> None:
-        searcher = getattr(self._local, "searcher", None)
-        if searcher is not None:
-            searcher.close()
-            self._local.searcher = None
+        """Let go of this thread's open index files."""
+        self._open.close()

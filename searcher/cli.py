@@ -310,12 +310,14 @@ def _print_results(results: Results, color: bool) -> None:
 @index_option
 @click.option(
     "--limit",
-    type=click.IntRange(1, settings.MAX_LIMIT),
-    default=settings.DEFAULT_LIMIT,
+    type=click.IntRange(1, settings.DEFAULT.limits.max_limit),
+    default=settings.DEFAULT.limits.default_limit,
     show_default=True,
     help="Hits per page.",
 )
-@click.option("--page", type=click.IntRange(1, settings.MAX_PAGE), default=1, show_default=True)
+@click.option(
+    "--page", type=click.IntRange(1, settings.DEFAULT.limits.max_page), default=1, show_default=True
+)
 @click.option("--facets", is_flag=True, help="Also print the most frequent entities.")
 @click.option(
     "--sort",

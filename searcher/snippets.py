@@ -11,8 +11,8 @@ import html
 import re
 from dataclasses import dataclass, field
 
-from searcher import settings
-from searcher.analysis import find_spans
+from searcher.settings import DEFAULT
+from searcher.spans import find_spans
 
 #: Stop scanning a body after this many matches: enough to choose good fragments.
 MAX_MATCHES = 60
@@ -130,8 +130,8 @@ def headline_prefix(body: str, headline: str) -> int:
 def make_snippet(
     body: str,
     terms: set[str],
-    fragments: int = settings.SNIPPET_FRAGMENTS,
-    chars: int = settings.SNIPPET_CHARS,
+    fragments: int = DEFAULT.snippets.fragments,
+    chars: int = DEFAULT.snippets.chars,
     skip: int = 0,
 ) -> Snippet:
     """One to ``fragments`` passages of about ``chars`` characters with ``terms`` marked.

@@ -1,7 +1,8 @@
-"""The search page and JSON API: a Flask app over one ``Archive``.
+"""The search page and JSON API: a Flask blueprint over one ``Archive``.
 
-``create_app(index_dir)`` builds the app (Flask's app-factory pattern); ``search serve``
-runs it under waitress. Jinja's autoescaping does the HTML safety: article and query
+``create_app(index_dir)`` builds the app (Flask's app-factory pattern) and registers the
+``pages`` blueprint, whose views read the app's ``Archive``; ``search serve`` runs it
+under waitress. Jinja's autoescaping does the HTML safety: article and query
 text is always escaped, and the only markup added is the ``<mark>`` of snippets, which
 ``searcher.snippets`` builds from escaped text.
 """
@@ -10,12 +11,14 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
-from urllib.parse import urlencode, urlsplit
+from urllib.parse import urlsplit
 
 from flask import (
+    Blueprint,
     Flask,
     Response,
     abort,
+    current_app,
     jsonify,
     redirect,
     render_template,
@@ -26,7 +29,6 @@ from flask import (
 from markupsafe import Markup
 from werkzeug.exceptions import HTTPException
 
-from searcher import settings
 from searcher.archive import Archive
 from searcher.dates import has_time
 from searcher.errors import SearcherError
@@ -112,8 +114,9 @@ def _request_query() -> tuple[str, dict[str, str], int, int]:
             )
         if value:
             filters[name] = value
-    page = _int_arg("page", 1, 1, settings.MAX_PAGE)
-    limit = _int_arg("limit", settings.DEFAULT_LIMIT, 1, settings.MAX_LIMIT)
+    limits = _archive().settings.limits
+    page = _int_arg("page", 1, 1, limits.max_page)
+    limit = _int_arg("limit", limits.default_limit, 1, limits.max_limit)
     return typed, filters, page, limit
 
 
@@ -130,6 +133,197 @@ def _search(
         raise BadRequest(str(err), f"filter tidak dapat dipakai: {err}") from None
 
 
+#: Where the app keeps its ``Archive`` (``app.extensions``).
+ARCHIVE_KEY = "searcher.archive"
+pages = Blueprint("pages", __name__)
+
+
+def _archive() -> Archive:
+    return current_app.extensions[ARCHIVE_KEY]
+
+
+@pages.after_app_request
+def harden(response):
+    """No MIME sniffing, and redirects that stay on this site whatever Host says."""
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    location = response.headers.get("Location")
+    if location:
+        parts = urlsplit(location)
+        if parts.scheme or parts.netloc:
+            path = parts.path if parts.path.startswith("/") else "/" + parts.path
+            response.headers["Location"] = path.replace("//", "/") + (
+                f"?{parts.query}" if parts.query else ""
+            )
+    return response
+
+
+def link(**params) -> str:
+    """A link to the search page with these parameters (empty ones and page 1 left out)."""
+    clean = {k: v for k, v in params.items() if v not in (None, "", 1) or k == "q"}
+    return url_for("pages.search_page", **clean)
+
+
+@pages.app_template_filter("tanggal")
+def tanggal(moment, long: bool = False) -> str:
+    return indonesian_date(moment, long)
+
+
+@pages.app_template_filter("iso")
+def iso(moment) -> str:
+    """The ``datetime`` attribute: a date alone when the archive gave no time."""
+    if not has_time(moment):
+        return moment.date().isoformat()
+    return moment.isoformat()
+
+
+@pages.app_template_filter("catatan")
+def catatan(note) -> str:
+    template = NOTES_ID.get(getattr(note, "kind", ""))
+    return template.format(value=note.value) if template else str(note)
+
+
+@pages.get("/")
+def search_page():
+    typed, filters, page, limit = _request_query()
+    sort = _sort_arg()
+    results = _search(_archive(), typed, filters, page, limit, sort)
+    base = {"q": typed, **filters, "sort": sort if sort != "relevance" else None}
+    shown_limit = limit if limit != _archive().settings.limits.default_limit else None
+    chips = [
+        {"label": CHIP_LABELS[name], "value": value,
+         "remove": link(**{k: v for k, v in base.items() if k != name})}
+        for name, value in filters.items()
+    ]  # fmt: skip
+    sorts = [
+        {"name": name, "title": title, "active": name == (results.sort if results else sort),
+         "href": link(**{**base, "sort": name if name != "relevance" else None})}
+        for name, title in SORTS_ID.items()
+    ]  # fmt: skip
+    years = []
+    if results and len(results.years) > 1:
+        years = [{"name": p.label, "count": p.count, "active": filters.get("date") == p.label,
+                  "href": link(**{**base, "date": p.label})}
+                 for p in results.years if p.count]  # fmt: skip
+    timeline = []
+    if results and len(results.timeline) > 1:
+        timeline = [{"bar": bar, "href": link(**{**base, "date": bar.date})}
+                    for bar in chart.bars(results.timeline, results.per)]  # fmt: skip
+    facets = []
+    if results:
+        for label, field in FACET_LABELS.items():
+            names = results.facets.get(label)
+            if not names:
+                continue
+            facets.append({
+                "title": FILTERS[field],
+                "names": [{"name": n, "count": c, "href": link(**{**base, field: n}),
+                           "active": filters.get(field) == n} for n, c in names],
+            })  # fmt: skip
+    pages = {}
+    if results and results.total:
+        if page > 1:
+            previous = min(page - 1, results.pages)
+            pages["previous"] = link(**base, page=previous, limit=shown_limit)
+        if page < results.pages:
+            pages["next"] = link(**base, page=page + 1, limit=shown_limit)
+        pages["last"] = link(**base, page=results.pages, limit=shown_limit)
+    suggestion = None
+    if results and results.suggestion:
+        suggestion = {
+            "text": results.suggestion,
+            "href": link(**{**base, "q": results.suggestion}),
+        }
+    export = url_for("pages.export_csv", **{k: v for k, v in base.items() if v})
+    return render_template(
+        "search.html", q=typed, results=results, chips=chips, facets=facets, pages=pages,
+        suggestion=suggestion, page=page, sorts=sorts, years=years, timeline=timeline,
+        chart_size=(chart.WIDTH, chart.HEIGHT), export=export,
+    )  # fmt: skip
+
+
+@pages.get("/export.csv")
+def export_csv():
+    """Every match of the query as CSV, streamed a row at a time."""
+    typed, filters, _, _ = _request_query()
+    sort = _sort_arg()
+    if not typed and not filters:
+        raise BadRequest("nothing to export: give q or a filter",
+                         "tidak ada yang diekspor: isi kueri atau filter")  # fmt: skip
+    hits = _archive().iter_hits(typed, filters=filters, sort=sort)
+    name = re.sub(r"[^\w-]+", "-", typed or "-".join(filters.values())).strip("-")[:60]
+    return Response(
+        stream_with_context(csv_lines(hits)),
+        mimetype="text/csv",
+        headers={"Content-Disposition": f'attachment; filename="searcher-{name or "ekspor"}.csv"'},
+    )
+
+
+@pages.get("/article")
+def article_by_id():
+    """The canonical article link: any id survives a query string unchanged (a path
+    would have ``/``, ``..`` and newlines normalised away by browsers)."""
+    return article_page(request.args.get("id", ""))
+
+
+@pages.get("/article/<path:article_id>")
+def article_page(article_id: str):
+    article = _archive().article(article_id)
+    if article is None:
+        abort(404)
+    q = request.args.get("q", "")[:MAX_QUERY_CHARS]
+    terms = parse(q).terms if q else set()
+    paragraphs = [Markup(highlight(p, terms)) for p in article.body.split("\n\n") if p]
+    return render_template(
+        "article.html", article=article, paragraphs=paragraphs, q=q,
+        headline=Markup(highlight(article.headline, terms)), original=web_link(article.url),
+        related=_archive().related(article.id),
+    )  # fmt: skip
+
+
+@pages.get("/api/search")
+def api_search():
+    typed, filters, page, limit = _request_query()
+    results = _search(_archive(), typed, filters, page, limit, _sort_arg())
+    if results is None:
+        results = _archive().search("", limit=limit, page=page)
+    return jsonify(results.to_json())
+
+
+@pages.get("/healthz")
+def healthz():
+    return jsonify({"status": "ok", "articles": _archive().count()})
+
+
+@pages.get("/favicon.ico")
+def favicon():
+    return redirect(url_for("static", filename="favicon.svg"), code=301)
+
+
+@pages.app_errorhandler(BadRequest)
+def bad_request(err: BadRequest):
+    return _error(400, "Permintaan itu tidak bisa dijawab", err.pesan, str(err))
+
+
+@pages.app_errorhandler(SearcherError)
+def no_index(err: SearcherError):
+    return _error(503, "Arsip belum siap", str(err), str(err))
+
+
+@pages.app_errorhandler(HTTPException)
+def http_error(err: HTTPException):
+    if err.code == 404:
+        return _error(404, "Tidak ditemukan", "Tidak ada artikel atau halaman di alamat ini.",
+                      "No article or page lives at this address.")  # fmt: skip
+    return _error(err.code or 500, err.name, err.description or "", err.description or "")
+
+
+@pages.app_errorhandler(Exception)
+def unexpected(err: Exception):
+    current_app.logger.exception("unexpected error")
+    return _error(500, "Terjadi kesalahan", "Kesalahan sudah dicatat; silakan coba lagi.",
+                  "The error was logged; please try again.")  # fmt: skip
+
+
 def create_app(index_dir: str | Path | None = None) -> Flask:
     """The web app over the index in ``index_dir`` (default: ``$SEARCHER_INDEX`` or ./index)."""
     app = Flask(__name__)
@@ -138,176 +332,8 @@ def create_app(index_dir: str | Path | None = None) -> Flask:
     # ``//`` is not merged with a redirect: ids may hold it, and a redirect built from the
     # request's Host header would point wherever that header says
     app.url_map.merge_slashes = False
-    archive = Archive(index_dir)
-    app.config["ARCHIVE"] = archive
-
-    @app.after_request
-    def harden(response):
-        """No MIME sniffing, and redirects that stay on this site whatever Host says."""
-        response.headers["X-Content-Type-Options"] = "nosniff"
-        location = response.headers.get("Location")
-        if location:
-            parts = urlsplit(location)
-            if parts.scheme or parts.netloc:
-                path = parts.path if parts.path.startswith("/") else "/" + parts.path
-                response.headers["Location"] = path.replace("//", "/") + (
-                    f"?{parts.query}" if parts.query else ""
-                )
-        return response
-
-    def link(**params) -> str:
-        clean = {k: v for k, v in params.items() if v not in (None, "", 1) or k == "q"}
-        return "/?" + urlencode(clean)
-
-    @app.template_filter("tanggal")
-    def tanggal(moment, long: bool = False) -> str:
-        return indonesian_date(moment, long)
-
-    @app.template_filter("iso")
-    def iso(moment) -> str:
-        """The ``datetime`` attribute: a date alone when the archive gave no time."""
-        if not has_time(moment):
-            return moment.date().isoformat()
-        return moment.isoformat()
-
-    @app.template_filter("catatan")
-    def catatan(note) -> str:
-        template = NOTES_ID.get(getattr(note, "kind", ""))
-        return template.format(value=note.value) if template else str(note)
-
-    @app.get("/")
-    def search_page():
-        typed, filters, page, limit = _request_query()
-        sort = _sort_arg()
-        results = _search(archive, typed, filters, page, limit, sort)
-        base = {"q": typed, **filters, "sort": sort if sort != "relevance" else None}
-        shown_limit = limit if limit != settings.DEFAULT_LIMIT else None
-        chips = [
-            {"label": CHIP_LABELS[name], "value": value,
-             "remove": link(**{k: v for k, v in base.items() if k != name})}
-            for name, value in filters.items()
-        ]  # fmt: skip
-        sorts = [
-            {"name": name, "title": title, "active": name == (results.sort if results else sort),
-             "href": link(**{**base, "sort": name if name != "relevance" else None})}
-            for name, title in SORTS_ID.items()
-        ]  # fmt: skip
-        years = []
-        if results and len(results.years) > 1:
-            years = [{"name": p.label, "count": p.count, "active": filters.get("date") == p.label,
-                      "href": link(**{**base, "date": p.label})}
-                     for p in results.years if p.count]  # fmt: skip
-        timeline = []
-        if results and len(results.timeline) > 1:
-            timeline = [{"bar": bar, "href": link(**{**base, "date": bar.date})}
-                        for bar in chart.bars(results.timeline, results.per)]  # fmt: skip
-        facets = []
-        if results:
-            for label, field in FACET_LABELS.items():
-                names = results.facets.get(label)
-                if not names:
-                    continue
-                facets.append({
-                    "title": FILTERS[field],
-                    "names": [{"name": n, "count": c, "href": link(**{**base, field: n}),
-                               "active": filters.get(field) == n} for n, c in names],
-                })  # fmt: skip
-        pages = {}
-        if results and results.total:
-            if page > 1:
-                previous = min(page - 1, results.pages)
-                pages["previous"] = link(**base, page=previous, limit=shown_limit)
-            if page < results.pages:
-                pages["next"] = link(**base, page=page + 1, limit=shown_limit)
-            pages["last"] = link(**base, page=results.pages, limit=shown_limit)
-        suggestion = None
-        if results and results.suggestion:
-            suggestion = {
-                "text": results.suggestion,
-                "href": link(**{**base, "q": results.suggestion}),
-            }
-        export = "/export.csv?" + urlencode({k: v for k, v in base.items() if v})
-        return render_template(
-            "search.html", q=typed, results=results, chips=chips, facets=facets, pages=pages,
-            suggestion=suggestion, page=page, sorts=sorts, years=years, timeline=timeline,
-            chart_size=(chart.WIDTH, chart.HEIGHT), export=export,
-        )  # fmt: skip
-
-    @app.get("/export.csv")
-    def export_csv():
-        """Every match of the query as CSV, streamed a row at a time."""
-        typed, filters, _, _ = _request_query()
-        sort = _sort_arg()
-        if not typed and not filters:
-            raise BadRequest("nothing to export: give q or a filter",
-                             "tidak ada yang diekspor: isi kueri atau filter")  # fmt: skip
-        hits = archive.iter_hits(typed, filters=filters, sort=sort)
-        name = re.sub(r"[^\w-]+", "-", typed or "-".join(filters.values())).strip("-")[:60]
-        return Response(
-            stream_with_context(csv_lines(hits)),
-            mimetype="text/csv",
-            headers={
-                "Content-Disposition": f'attachment; filename="searcher-{name or "ekspor"}.csv"'
-            },
-        )
-
-    @app.get("/article")
-    def article_by_id():
-        """The canonical article link: any id survives a query string unchanged (a path
-        would have ``/``, ``..`` and newlines normalised away by browsers)."""
-        return article_page(request.args.get("id", ""))
-
-    @app.get("/article/<path:article_id>")
-    def article_page(article_id: str):
-        article = archive.article(article_id)
-        if article is None:
-            abort(404)
-        q = request.args.get("q", "")[:MAX_QUERY_CHARS]
-        terms = parse(q).terms if q else set()
-        paragraphs = [Markup(highlight(p, terms)) for p in article.body.split("\n\n") if p]
-        return render_template(
-            "article.html", article=article, paragraphs=paragraphs, q=q,
-            headline=Markup(highlight(article.headline, terms)), original=web_link(article.url),
-            related=archive.related(article.id),
-        )  # fmt: skip
-
-    @app.get("/api/search")
-    def api_search():
-        typed, filters, page, limit = _request_query()
-        results = _search(archive, typed, filters, page, limit, _sort_arg())
-        if results is None:
-            results = archive.search("", limit=limit, page=page)
-        return jsonify(results.to_json())
-
-    @app.get("/healthz")
-    def healthz():
-        return jsonify({"status": "ok", "articles": archive.count()})
-
-    @app.get("/favicon.ico")
-    def favicon():
-        return redirect(url_for("static", filename="favicon.svg"), code=301)
-
-    @app.errorhandler(BadRequest)
-    def bad_request(err: BadRequest):
-        return _error(400, "Permintaan itu tidak bisa dijawab", err.pesan, str(err))
-
-    @app.errorhandler(SearcherError)
-    def no_index(err: SearcherError):
-        return _error(503, "Arsip belum siap", str(err), str(err))
-
-    @app.errorhandler(HTTPException)
-    def http_error(err: HTTPException):
-        if err.code == 404:
-            return _error(404, "Tidak ditemukan", "Tidak ada artikel atau halaman di alamat ini.",
-                          "No article or page lives at this address.")  # fmt: skip
-        return _error(err.code or 500, err.name, err.description or "", err.description or "")
-
-    @app.errorhandler(Exception)
-    def unexpected(err: Exception):
-        app.logger.exception("unexpected error")
-        return _error(500, "Terjadi kesalahan", "Kesalahan sudah dicatat; silakan coba lagi.",
-                      "The error was logged; please try again.")  # fmt: skip
-
+    app.extensions[ARCHIVE_KEY] = Archive(index_dir)
+    app.register_blueprint(pages)
     return app
 
 

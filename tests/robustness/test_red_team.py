@@ -113,7 +113,7 @@ def test_suggestions_look_at_a_few_unknown_words_only(small_index, monkeypatch):
     nonsense = " ".join(f"pxqzv{chr(97 + n % 26)}{chr(97 + n // 26)}" for n in range(70))[:490]
     results = small_index.search(nonsense)
     assert results.total == 0
-    assert len(calls) <= settings.SUGGEST_WORDS
+    assert len(calls) <= settings.DEFAULT.limits.suggest_words
     calls.clear()
     assert small_index.search("Tajikistn").suggestion == "Tajikistan"
     assert calls == ["tajikistn"]
