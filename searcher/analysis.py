@@ -10,7 +10,7 @@ different word) and ``Pertamina`` ``tamina``.
 The rule: a word is left unstemmed when
 
 1. it is in the shipped name lexicon (``data/names.txt``), built by
-   ``python -m searcher.build.names`` from real news text: words that the stemmer
+   ``python scripts/models/names.py`` from real news text: words that the stemmer
    would change and that, in the middle of a sentence, are written capitalised at
    least 90% of the time (kumparan, IndoSum) or are tagged as entities in the NER
    sets; or
@@ -124,14 +124,46 @@ def stopwords() -> frozenset[str]:
     return frozenset(stopwordsiso.stopwords("id")) - CONTENT_WORDS
 
 
-def is_protected(word: str) -> bool:
-    """True when ``word`` (lowercased) must not go through the stemmer."""
+def is_protected(word: str, names: frozenset[str] | None = None) -> bool:
+    """True when ``word`` (lowercased) must not go through the stemmer: a name of
+    ``names`` (default: the shipped lexicon), a ``-stan``, a code or an acronym."""
     return (
         len(word) <= 3
         or word.endswith("stan")
         or any(ch.isdigit() for ch in word)
-        or word in protected_names()
+        or word in (protected_names() if names is None else names)
     )
+
+
+class KeywordMarkerFilter(Filter):
+    """Marks the words the stemmer must leave alone (``token.keyword``), as Lucene's
+    ``SetKeywordMarkerFilter`` does: protected names, ``-stan`` names, codes.
+
+    Every token gets the flag set one way or the other (Whoosh reuses one token
+    object for a whole stream). ``names`` replaces the shipped lexicon (for tests and
+    experiments; not pickled, so an index always reloads the shipped one).
+    """
+
+    def __init__(self, names: frozenset[str] | None = None) -> None:
+        self.names = names
+
+    def __getstate__(self) -> dict:
+        return {}
+
+    def __setstate__(self, state: dict) -> None:
+        self.names = None
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, KeywordMarkerFilter) and other.names == self.names
+
+    def __hash__(self) -> int:
+        return hash(KeywordMarkerFilter)
+
+    def __call__(self, tokens: Iterator[Token]) -> Iterator[Token]:
+        names = self.names
+        for t in tokens:
+            t.keyword = is_protected(t.text, names)
+            yield t
 
 
 class ReduplicationFilter(Filter):
@@ -176,35 +208,45 @@ class ReduplicationFilter(Filter):
 
 
 class IndonesianStemFilter(Filter):
-    """Stems with PyStemmer's ``indonesian`` Snowball stemmer, sparing protected words.
+    """Stems with PyStemmer's ``indonesian`` Snowball stemmer (guided by the root words,
+    ``searcher.stemming``), sparing the words ``KeywordMarkerFilter`` marked.
 
     The ``Stemmer`` object is created lazily because Whoosh pickles the schema with
     its analyzers and a live stemmer cannot be pickled. A plain dict caches stems:
     PyStemmer's own cache thrashes on a news vocabulary.
     """
 
-    def __init__(self) -> None:
+    def __init__(self, roots: frozenset[str] | None = None) -> None:
         self._cache: dict[str, str] = {}
+        self.roots = roots
 
     def __getstate__(self) -> dict:
         return {}
 
     def __setstate__(self, state: dict) -> None:
         self._cache = {}
+        self.roots = None
 
     def __eq__(self, other: object) -> bool:
-        return isinstance(other, IndonesianStemFilter)
+        return isinstance(other, IndonesianStemFilter) and other.roots == self.roots
 
     def __hash__(self) -> int:
         return hash(IndonesianStemFilter)
 
     def __call__(self, tokens: Iterator[Token]) -> Iterator[Token]:
         cache = self._cache
+        roots = self.roots
         for t in tokens:
+            if getattr(t, "keyword", None) is None:
+                # an analyzer pickled before the marker stage existed: mark here
+                t.keyword = is_protected(t.text)
+            if t.keyword:
+                yield t
+                continue
             text = t.text
             stemmed = cache.get(text)
             if stemmed is None:
-                stemmed = stem_word(text)
+                stemmed = stem(text, roots)
                 cache[text] = stemmed
             t.text = stemmed
             yield t
@@ -218,11 +260,12 @@ def stem_word(word: str) -> str:
 
 
 class IndonesianStopFilter(StopFilter):
-    """``StopFilter`` whose list is loaded at run time, not pickled into the index."""
+    """``StopFilter`` whose list is loaded at run time, not pickled into the index;
+    ``stops`` replaces the shipped list (for tests and experiments)."""
 
-    def __init__(self) -> None:
+    def __init__(self, stops: frozenset[str] | None = None) -> None:
         super().__init__(stoplist=(), minsize=1, renumber=True)
-        self.stops = stopwords()
+        self.stops = stopwords() if stops is None else stops
 
     def __getstate__(self) -> dict:
         state = dict(self.__dict__)
@@ -234,16 +277,51 @@ class IndonesianStopFilter(StopFilter):
         self.stops = stopwords()
 
 
-def indonesian_analyzer() -> Analyzer:
-    """The analyzer used for every text field, at index and at query time."""
+def indonesian_analyzer(
+    names: frozenset[str] | None = None,
+    stops: frozenset[str] | None = None,
+    roots: frozenset[str] | None = None,
+) -> Analyzer:
+    """The analyzer used for every text field, at index and at query time: Lucene's
+    ``IndonesianAnalyzer`` order (tokenize, lowercase, fold accents, stop, mark
+    keywords, stem), with reduplication resolved before the stop list.
+
+    The lexicons default to the shipped ones; pass sets to try others (an index built
+    with other lexicons does not match ``analysis_fingerprint()`` and is refused).
+    """
     return (
         RegexTokenizer(TOKEN_PATTERN)
         | LowercaseFilter()
         | CharsetFilter(accent_map)
         | ReduplicationFilter()
-        | IndonesianStopFilter()
-        | IndonesianStemFilter()
+        | IndonesianStopFilter(stops)
+        | KeywordMarkerFilter(names)
+        | IndonesianStemFilter(roots)
     )
+
+
+@lru_cache(maxsize=1)
+def analysis_fingerprint() -> str:
+    """A short digest of everything that decides which terms a text becomes: the token
+    pattern, the filter chain, the names lexicon, the stop list, the root and content
+    words, and the stemmer's version. An index stores it; a searcher whose analysis
+    differs refuses the index instead of silently missing words."""
+    import hashlib
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        stemmer = version("PyStemmer")
+    except PackageNotFoundError:
+        stemmer = "unknown"
+    digest = hashlib.sha256()
+    chain = " | ".join(type(stage).__name__ for stage in indonesian_analyzer().items)
+    for part in (TOKEN_PATTERN, chain, stemmer, " ".join(sorted(stopwords()))):
+        digest.update(part.encode("utf-8") + b"\0")
+    data = resources.files("searcher").joinpath("data")
+    for name in ("names.txt", "root-words.txt", "lexical-words.txt"):
+        lines = data.joinpath(name).read_bytes().splitlines()
+        digest.update(b"\n".join(x for x in lines if not x.startswith(b"#")) + b"\0")
+    return digest.hexdigest()[:16]
 
 
 class NameWordsFilter(Filter):
@@ -283,42 +361,6 @@ def analyze(text: str) -> list[str]:
     return [t.text for t in _shared_analyzer()(text)]
 
 
-def find_spans(text: str, terms: set[str], start: int = 0) -> Iterator[tuple[str, int, int]]:
-    """``(term, start, end)`` for the words of ``text`` whose terms are in ``terms``.
-
-    What ``iter_spans`` yields, filtered, but found by a regular expression of the
-    distinct words that carry the terms, so the scan of a long body runs in C
-    instead of a Python step per word.
-    """
-    carriers = [
-        w for w in set(WORD_RE.findall(text, start)) if not terms.isdisjoint(word_terms_in_order(w))
-    ]
-    if not carriers:
-        return
-    carriers.sort(key=len, reverse=True)
-    pattern = re.compile("|".join(map(re.escape, carriers)))
-    for match in pattern.finditer(text, start):
-        offset = match.start()
-        if not _is_token(text, offset, match.end()):
-            continue  # part of a longer word, e.g. "anak" in "beranak"
-        for term, begin, end in _word_spans(match.group()):
-            if term in terms:
-                yield term, offset + begin, offset + end
-
-
-def _is_token(text: str, start: int, end: int) -> bool:
-    """Whether tokenizing ``text`` yields exactly ``text[start:end]`` as a word."""
-    left = start
-    while left and _WORDISH.match(text, left - 1):
-        left -= 1  # back to a character no word contains: tokens start after it
-    for token in WORD_RE.finditer(text, left):
-        if token.start() >= start:
-            return token.start() == start and token.end() == end
-        if token.end() > start:
-            return False
-    return False
-
-
 def term_positions(text: str) -> dict[str, list[int]]:
     """Each index term of ``text`` with its word positions: what the analyzer yields,
     built from per-word results so indexing runs the filter chain once per distinct
@@ -346,23 +388,11 @@ def term_positions(text: str) -> dict[str, list[int]]:
 @lru_cache(maxsize=300_000)
 def word_terms_in_order(word: str) -> tuple[str, ...]:
     """The terms one token yields, in order (a hyphenated pair yields two)."""
-    return tuple(term for term, _, _ in _word_spans(word))
-
-
-def iter_spans(text: str) -> Iterator[tuple[str, int, int]]:
-    """``(term, start, end)`` for each indexed word of ``text``, lazily: what snippets mark.
-
-    Same terms as the analyzer (it runs on each distinct word once, then a cache
-    answers), several times faster on the bodies that every search hit needs.
-    """
-    for match in WORD_RE.finditer(text):
-        offset = match.start()
-        for term, start, end in _word_spans(match.group()):
-            yield term, offset + start, offset + end
+    return tuple(term for term, _, _ in word_spans(word))
 
 
 @lru_cache(maxsize=300_000)
-def _word_spans(word: str) -> tuple[tuple[str, int, int], ...]:
+def word_spans(word: str) -> tuple[tuple[str, int, int], ...]:
     """The terms one token yields, with offsets inside the token."""
     return tuple((t.text, t.startchar, t.endchar) for t in _shared_analyzer()(word, chars=True))
 
@@ -375,4 +405,3 @@ def _shared_analyzer() -> Analyzer:
 
 
 WORD_RE = re.compile(TOKEN_PATTERN)
-_WORDISH = re.compile(r"[\w.,'’-]")

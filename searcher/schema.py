@@ -36,7 +36,7 @@ class IndonesianText(TEXT):
             yield term.encode("utf-8"), len(positions), len(positions) * boost, encode(positions)
 
 
-#: Fields a query word is looked up in, each weighted by ``settings.FIELD_BOOSTS``.
+#: Fields a query word is looked up in, each weighted by ``settings.Ranking.field_boosts``.
 SEARCH_FIELDS = ("headline", "kicker", "body", "entities")
 #: Entity label -> field holding that label's names (comma-separated), for filters.
 ENTITY_FIELDS = {"PER": "person", "LOC": "place", "ORG": "org"}

@@ -21,6 +21,7 @@ from pathlib import Path
 
 from whoosh import index as whoosh_index
 
+from searcher.analysis import analysis_fingerprint
 from searcher.errors import (
     IndexDamaged,
     IndexError_,
@@ -89,8 +90,12 @@ def refuse_orphaned_index(index_dir: Path) -> None:
 
 
 def write_meta(index_dir: Path, meta: dict) -> None:
-    """Replace ``searcher.json`` atomically (write a temporary file, then rename)."""
-    meta = {**meta, "updated": datetime.now(timezone.utc).isoformat(timespec="seconds")}
+    """Replace ``searcher.json`` atomically (write a temporary file, then rename); an
+    index from before fingerprints gets the one it is being updated with."""
+    meta = {
+        "analysis": analysis_fingerprint(), **meta,
+        "updated": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+    }  # fmt: skip
     tmp = index_dir / f".{META_FILE}.{os.getpid()}.tmp"
     with open(tmp, "w", encoding="utf-8") as handle:
         json.dump(meta, handle, indent=2)
@@ -110,6 +115,14 @@ def open_current(index_dir: Path) -> tuple[whoosh_index.Index, dict]:
         raise IndexVersionMismatch(
             f"the index in {index_dir} has schema version {meta.get('schema_version')}, "
             f"this searcher needs {SCHEMA_VERSION}: rebuild with `search index --rebuild`"
+        )
+    built_with = meta.get("analysis")
+    if built_with is not None and built_with != analysis_fingerprint():
+        raise IndexVersionMismatch(
+            f"the index in {index_dir} was built with other analysis data (names list, "
+            f"stopwords, root words or stemmer version: {built_with}, this searcher has "
+            f"{analysis_fingerprint()}); its words would not match the queries': "
+            "rebuild with `search index --rebuild ARCHIVE`"
         )
     try:
         ix = whoosh_index.open_dir(str(index_dir), indexname=meta["indexname"])
@@ -165,7 +178,10 @@ def make_current(
     ``roots`` are the archive folders the new index's ids are relative to.
     """
     generation = (previous or {}).get("generation", 0) + 1
-    meta = {"schema_version": SCHEMA_VERSION, "indexname": name, "generation": generation}
+    meta = {
+        "schema_version": SCHEMA_VERSION, "analysis": analysis_fingerprint(),
+        "indexname": name, "generation": generation,
+    }  # fmt: skip
     write_meta(index_dir, {**meta, "roots": roots or []})
     old = (previous or {}).get("indexname")
     if old and old != name:

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import json
 import pickle
 
 import pytest
 
-from searcher.analysis import analyze, indonesian_analyzer, stem_word
+from searcher.analysis import analysis_fingerprint, analyze, indonesian_analyzer, stem_word
 
 # word -> the index term it must become
 WORDS = [
@@ -58,10 +59,6 @@ def test_word_becomes_term(word, term):
     assert analyze(word) == [term]
 
 
-def test_table_is_large_enough():
-    assert len(WORDS) >= 30
-
-
 def test_stopword_verbs_still_stem_when_not_dropped():
     # "dilakukan" is on the stopword list, so it never reaches the index; the stemmer
     # alone still reduces it.
@@ -97,3 +94,38 @@ def test_positions_skip_stopwords_for_phrases():
     analyzer = indonesian_analyzer()
     tokens = [(t.text, t.pos) for t in analyzer("hubungan dengan Taliban", positions=True)]
     assert tokens == [("hubung", 0), ("taliban", 1)]
+
+
+def test_the_keyword_marker_is_a_stage_and_the_lexicons_can_be_passed_in():
+    analyzer = indonesian_analyzer()
+    stages = [type(stage).__name__ for stage in analyzer.items]
+    assert stages.index("KeywordMarkerFilter") == stages.index("IndonesianStemFilter") - 1
+    text = "Taliban menembak Megawati"
+    assert [t.text for t in analyzer(text)] == ["taliban", "tembak", "megawati"]
+    # without the names lexicon the stemmer mangles the names it used to protect
+    bare = indonesian_analyzer(names=frozenset())
+    assert [t.text for t in bare(text)] == ["talib", "tembak", "gawat"]
+    # another stop list, and no root words: Snowball alone cuts "penembakan" to "embak"
+    other = indonesian_analyzer(stops=frozenset({"menembak"}), roots=frozenset())
+    assert [t.text for t in other("menembak penembakan")] == ["embak"]
+
+
+def test_an_index_built_with_other_analysis_data_is_refused_until_rebuilt(tmp_path):
+    from searcher import Archive
+    from searcher.store import META_FILE
+    from tests.conftest import SEED
+    from tests.test_cli import run
+
+    archive = Archive(tmp_path / "ix")
+    archive.index([SEED])
+    meta_path = tmp_path / "ix" / META_FILE
+    meta = json.loads(meta_path.read_text("utf-8"))
+    assert meta["analysis"] == analysis_fingerprint()
+    meta_path.write_text(json.dumps({**meta, "analysis": "0123456789abcdef"}), "utf-8")
+    refused = run("Taliban", "--index", str(tmp_path / "ix"))
+    assert refused.returncode == 2
+    assert "other analysis data" in refused.stderr and "--rebuild" in refused.stderr
+    assert "Traceback" not in refused.stderr
+    rebuilt = run("index", str(SEED), "--rebuild", "--index", str(tmp_path / "ix"))
+    assert rebuilt.returncode == 0, rebuilt.stderr
+    assert Archive(tmp_path / "ix").search("Taliban").total == 1
