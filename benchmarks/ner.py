@@ -12,8 +12,10 @@ import sys
 import time
 from pathlib import Path
 
-from searcher.build.ner_model import read_conll
 from searcher.entities import LABELS, entity_spans, iob_spans
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "scripts" / "models"))
+from ner_model import read_conll  # noqa: E402
 
 
 def main(path: str) -> None:

@@ -6,7 +6,7 @@ once per process. Features depend on the word and its neighbours (shape, affixes
 capitalisation, a gazetteer of names seen in training); the per-word part is cached,
 which is what makes tagging fast enough to run inside indexing.
 
-Train it again with ``python -m searcher.build.ner_model ../shared/data``.
+Train it again with ``python scripts/models/ner_model.py ../shared/data``.
 """
 
 from __future__ import annotations

@@ -2,7 +2,7 @@
 
 Run from the repository root with the shared data beside it::
 
-    python -m searcher.build.names ../shared/data
+    python scripts/models/names.py ../shared/data
 
 Sources (all openly licensed): kumparan's POS-tagged news sentences (MIT), IndoSum
 article bodies (CC BY-SA 4.0), and the entity tokens of idner-news-2k (MIT) and
@@ -134,7 +134,7 @@ def main(argv: list[str]) -> None:
 
     protected_names.cache_clear()
     names = build(data)
-    header = "# Words never stemmed; built by `python -m searcher.build.names` (see that module).\n"
+    header = "# Words never stemmed; built by `python scripts/models/names.py` (see that module).\n"
     out.write_text(header + "\n".join(names) + "\n", "utf-8")
     print(f"wrote {len(names)} names to {out}")
 

@@ -2,7 +2,7 @@
 
 Run from the repository root with the shared data beside it::
 
-    python -m searcher.build.ner_model ../shared/data
+    python scripts/models/ner_model.py ../shared/data
 
 Training data: the train splits of idner-news-2k (MIT) and NERGRIT (Apache-2.0, tags
 mapped PERSON->PER, PLACE->LOC, ORGANISATION->ORG). Dev and test splits are never

@@ -35,12 +35,10 @@ def test_sigkill_at_several_points_loses_at_most_a_batch(archive_order, tmp_path
         kill_when(proc, index_dir, kill_point)
         seen.append(assert_exactly_a_prefix(index_dir, ids))
     assert seen == sorted(seen) and seen[-1] < len(ids)
-    # and once more mid-batch, timed rather than at a commit
-    proc = start_indexing(folder, index_dir)
-    time.sleep(1.5)
-    proc.send_signal(signal.SIGKILL)
-    proc.wait()
-    assert_exactly_a_prefix(index_dir, ids)
+    # and once more on a run that resumes: killed as soon as it has committed more
+    resumed = start_indexing(folder, index_dir)
+    kill_when(resumed, index_dir, seen[-1] + BATCH)
+    assert assert_exactly_a_prefix(index_dir, ids) >= seen[-1] + BATCH
 
     finish = start_indexing(folder, index_dir)
     _, err = finish.communicate(timeout=300)
@@ -61,8 +59,12 @@ def test_killed_rebuild_leaves_the_previous_index_answering(archive_order, tmp_p
     assert done.wait(timeout=120) == 0
     before = Archive(index_dir).stats().articles
     proc = start_indexing(folder, index_dir, "--rebuild")
-    time.sleep(3)
-    assert proc.poll() is None
+    # killed once the new index (the next generation's name) has committed a batch
+    deadline = time.monotonic() + 120
+    while not list(index_dir.glob("_articles2_[1-9]*.toc")):
+        assert proc.poll() is None, "the rebuild ended before it could be killed"
+        assert time.monotonic() < deadline
+        time.sleep(0.02)
     proc.send_signal(signal.SIGKILL)
     proc.wait()
     archive = Archive(index_dir)
