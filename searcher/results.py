@@ -67,6 +67,8 @@ class Results:
     facet_aliases: dict[str, list[str]] = field(default_factory=dict)
     #: Matches per year, beside the entity facets (asked with ``facets=True``).
     years: list[Period] = field(default_factory=list)
+    #: True when part of a cluster (a shard) did not answer: the results are the rest's.
+    partial: bool = False
 
     @property
     def pages(self) -> int:
@@ -100,6 +102,7 @@ class Results:
             if self.timeline
             else None,
             "years": [p.to_json() for p in self.years],
+            "partial": self.partial,
             "hits": [hit.to_json() for hit in self.hits],
         }
 

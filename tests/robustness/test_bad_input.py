@@ -3,6 +3,7 @@ is reported once with its file (and line), nothing crashes, the summary adds up.
 
 from __future__ import annotations
 
+import functools
 import gzip
 import json
 import os
@@ -15,7 +16,12 @@ from searcher.indexer import IndexOptions, index_items
 from searcher.sources import read_archive
 from tests.conftest import SEED, indosum_records
 
-GOOD_RECORDS = indosum_records(6, start=400)
+
+@functools.cache
+def good_records() -> list[dict]:
+    """Six real IndoSum articles (read when a test first asks, so collection never
+    needs ../shared/data)."""
+    return indosum_records(6, start=400)
 
 
 def write_jsonl(path: Path, lines: list[str]) -> None:
@@ -27,7 +33,7 @@ def mixed_archive(tmp_path) -> Path:
     root = tmp_path / "arsip"
     (root / "baik").mkdir(parents=True)
     (root / "buruk").mkdir()
-    r = GOOD_RECORDS
+    r = good_records()
     # good files
     (root / "baik" / "seed.txt").write_bytes(SEED.read_bytes())
     write_jsonl(root / "baik" / "dua.jsonl", [json.dumps(r[0]), json.dumps(r[1])])
@@ -119,9 +125,9 @@ def test_every_good_article_indexed_every_bad_one_reported_once(mixed_archive, t
     # warnings: two encodings, truncated gzip, number date, impossible date, giant article
     assert report.warnings == 6
     assert archive.stats().articles == report.added
-    for record in GOOD_RECORDS[:3] + GOOD_RECORDS[4:]:
+    for record in good_records()[:3] + good_records()[4:]:
         assert archive.article(record["id"]) is not None
-    assert archive.article(GOOD_RECORDS[0]["id"]).source != "salinan"  # first copy kept
+    assert archive.article(good_records()[0]["id"]).source != "salinan"  # first copy kept
     assert archive.search("Taliban Tajikistan").total == 1
     assert archive.search('"beras mahal"').total == 1  # cp1252 quotes decoded
     assert archive.search("headline:gabah").total == 1
@@ -135,7 +141,7 @@ def test_every_good_article_indexed_every_bad_one_reported_once(mixed_archive, t
 def test_path_vanishing_mid_run_is_reported_and_the_rest_indexed(tmp_path):
     root = tmp_path / "arsip"
     root.mkdir()
-    for n, record in enumerate(GOOD_RECORDS[:4]):
+    for n, record in enumerate(good_records()[:4]):
         (root / f"{n}.jsonl").write_text(json.dumps(record) + "\n", "utf-8")
     items = []
     for item in read_archive([root]):

@@ -10,7 +10,7 @@ import signal
 import time
 from pathlib import Path
 
-from searcher import Archive
+from searcher import Archive, store
 from tests.conftest import INDOSUM
 from tests.robustness.conftest import BATCH, committed, kill_when, start_indexing
 
@@ -19,7 +19,9 @@ def assert_exactly_a_prefix(index_dir: Path, ids: list[str]) -> int:
     archive = Archive(index_dir)
     count = archive.stats().articles
     assert count % BATCH == 0, f"{count} is not a whole number of commits"
-    stored = {fields["id"] for fields in archive._searcher().reader().all_stored_fields()}
+    ix, _ = store.open_current(index_dir)  # the index on disk, read directly
+    with ix.searcher() as searcher:
+        stored = {fields["id"] for fields in searcher.reader().all_stored_fields()}
     assert stored == set(ids[:count])
     if count:
         assert archive.search("Jakarta").total > 0

@@ -16,7 +16,7 @@ import pytest
 
 from searcher import Archive, SearcherError, settings
 from searcher.web import create_app
-from tests.conftest import ROOT, SEED
+from tests.conftest import ROOT, SEED, needs_shared_data
 from tests.test_cli import SEARCH, run
 
 BODY = "Ini adalah isi berita tentang banjir di Jakarta yang cukup panjang untuk dianggap prosa."
@@ -341,6 +341,7 @@ def test_a_stopped_worker_is_noticed(tmp_path, archive_order):
     assert committed(index_dir) % 150 == 0  # whole batches only
 
 
+@needs_shared_data
 def test_a_failing_engine_does_not_stop_the_suite(tmp_path):
     result = subprocess.run(
         [sys.executable, str(ROOT / "benchmarks" / "suite.py"), "--articles", "200",
