@@ -16,6 +16,7 @@ from pathlib import Path
 import click
 
 from searcher import Archive, IndexReport, Results, SearcherError, settings
+from searcher.backends import BACKEND_ENV_VAR
 from searcher.dates import has_time
 from searcher.evaluation import ORDERS
 from searcher.timeline import PERIODS
@@ -23,7 +24,7 @@ from searcher.timeline import PERIODS
 #: The sample archive shipped with the project, built on first search if no index exists.
 SEEDS_DIR = Path("seeds")
 
-index_option = click.option(
+_index_folder = click.option(
     "--index",
     "index_dir",
     type=click.Path(file_okay=False, path_type=Path),
@@ -32,6 +33,27 @@ index_option = click.option(
     show_default=True,
     help=f"Index folder (or ${settings.INDEX_ENV_VAR}).",
 )
+
+
+def _remember_backend(ctx: click.Context, _param, value: str | None) -> str | None:
+    ctx.meta["searcher.backend"] = value or None
+    return value
+
+
+_backend_option = click.option(
+    "--backend",
+    envvar=BACKEND_ENV_VAR,
+    expose_value=False,
+    callback=_remember_backend,
+    metavar="URL",
+    help="A cluster to use instead of the index folder: sphinx://HOST:PORT[,HOST:PORT...] "
+    f"(one address per shard; or ${BACKEND_ENV_VAR}).",
+)
+
+
+def index_option(command):
+    """``--index DIR`` and ``--backend URL``: where the articles are."""
+    return _index_folder(_backend_option(command))
 
 
 class DefaultToQuery(click.Group):
@@ -96,11 +118,17 @@ def _fail(message: str) -> None:
     sys.exit(2)
 
 
+def _backend() -> str:
+    """The ``--backend`` given to the running command ("" for the index folder)."""
+    ctx = click.get_current_context(silent=True)
+    return (ctx.meta.get("searcher.backend") if ctx else None) or ""
+
+
 def _archive(index_dir: Path) -> Archive:
-    """The archive in ``index_dir``, or a one-line error when the path cannot be one."""
+    """The archive in ``index_dir`` (or the ``--backend`` cluster), or a one-line error."""
     try:
-        return Archive(index_dir)
-    except SearcherError as err:
+        return Archive(index_dir, backend=_backend() or "embedded")
+    except (SearcherError, ValueError) as err:
         _fail(str(err))
         raise  # not reached: _fail exits
 
@@ -239,7 +267,9 @@ def index_command(
 
 def _ensure_index(archive: Archive, index_dir: Path) -> None:
     """Build the default index from the bundled seeds the first time someone searches."""
-    if archive.exists() or index_dir != Path(settings.DEFAULT_INDEX_DIR):
+    if archive.backend != "embedded" or archive.exists():
+        return
+    if index_dir != Path(settings.DEFAULT_INDEX_DIR):
         return
     if not SEEDS_DIR.is_dir():
         return
@@ -355,6 +385,8 @@ def query_command(
         )  # fmt: skip
     except SearcherError as err:
         _fail(str(err))
+    if results.partial:
+        click.echo(PARTIAL_WARNING, err=True)
     if as_json:
         click.echo(json.dumps(results.to_json(), ensure_ascii=False, indent=2))
         return
@@ -369,6 +401,12 @@ def query_command(
             click.echo(f"{titles.get(label, label)}: {listed}")
     if timeline and results.timeline:
         _print_timeline(results)
+
+
+#: Said on stderr when a shard of a cluster did not answer.
+PARTIAL_WARNING = (
+    "search: warning: a shard of the cluster did not answer; these results are from the others"
+)
 
 
 def _forms(others: list[str] | None) -> str:
@@ -474,18 +512,23 @@ def serve_command(index_dir, host, port, threads) -> None:
 
     archive = _archive(index_dir)
     _ensure_index(archive, index_dir)
-    if not archive.exists():
-        _fail(f"no index in {index_dir}; build one with `search index PATH`")
+    try:
+        if not archive.exists():
+            _fail(f"no index in {archive.location}; build one with `search index PATH`")
+    except SearcherError as err:
+        _fail(str(err))
     try:
         server = waitress.create_server(
-            create_app(index_dir), host=host, port=port, threads=threads, ident="searcher"
-        )
+            create_app(index_dir, backend=_backend() or "embedded"),
+            host=host, port=port, threads=threads, ident="searcher",
+        )  # fmt: skip
     except OSError as err:
         reason = "the port is in use" if err.errno == errno.EADDRINUSE else err.strerror
         _fail(f"cannot serve on {host}:{port}: {reason} (choose another with --port)")
     shown = f"[{host}]" if ":" in host else host
     click.echo(
-        f"searcher: serving {index_dir} on http://{shown}:{server.effective_port}/", err=True
+        f"searcher: serving {archive.location} on http://{shown}:{server.effective_port}/",
+        err=True,
     )
     try:
         server.run()
@@ -507,7 +550,8 @@ def stats_command(index_dir, as_json) -> None:
         return
     click.echo(f"index:          {stats.path}")
     click.echo(f"articles:       {stats.articles:,}")
-    click.echo(f"terms:          {stats.terms:,}")
+    if stats.terms >= 0:
+        click.echo(f"terms:          {stats.terms:,}")
     click.echo(f"size on disk:   {stats.size_bytes / 1e6:,.1f} MB")
     click.echo(f"schema version: {stats.schema_version}")
     click.echo(f"last update:    {stats.updated}")
@@ -515,3 +559,72 @@ def stats_command(index_dir, as_json) -> None:
 
 if __name__ == "__main__":
     main()
+
+
+@main.group("cluster")
+def cluster_group() -> None:
+    """Run a local Sphinx/Manticore cluster (one searchd per shard) for a laptop or a test."""
+
+
+@cluster_group.command("init")
+@click.argument("folder", type=click.Path(file_okay=False, path_type=Path))
+@click.option("--shards", type=click.IntRange(1, 64), default=2, show_default=True)
+@click.option("--port", type=click.IntRange(1024, 65000), default=9306, show_default=True,
+              help="Node i answers SphinxQL on PORT+2i and agents on PORT+2i+1.")  # fmt: skip
+def cluster_init(folder, shards, port) -> None:
+    """Write the configuration of SHARDS local nodes into FOLDER."""
+    from searcher import cluster
+
+    try:
+        url = cluster.init(folder, shards, port)
+    except SearcherError as err:
+        _fail(str(err))
+    click.echo(f"wrote {shards} node{'s' if shards > 1 else ''} to {folder}; start them with "
+               f"`search cluster start {folder}`, then use --backend {url}")  # fmt: skip
+
+
+@cluster_group.command("start")
+@click.argument("folder", type=click.Path(file_okay=False, path_type=Path))
+def cluster_start(folder) -> None:
+    """Start the cluster's nodes (those not running)."""
+    from searcher import cluster
+
+    try:
+        started = cluster.start(folder)
+        url = cluster.describe(folder)["backend"]
+    except SearcherError as err:
+        _fail(str(err))
+    for line in started:
+        click.echo(f"started {line}", err=True)
+    click.echo(url)
+
+
+@cluster_group.command("stop")
+@click.argument("folder", type=click.Path(file_okay=False, path_type=Path))
+def cluster_stop(folder) -> None:
+    """Stop the cluster's nodes."""
+    from searcher import cluster
+
+    try:
+        stopped = cluster.stop(folder)
+    except SearcherError as err:
+        _fail(str(err))
+    click.echo(f"stopped {len(stopped)} node{'s' if len(stopped) != 1 else ''}", err=True)
+
+
+@cluster_group.command("status")
+@click.argument("folder", type=click.Path(file_okay=False, path_type=Path))
+def cluster_status(folder) -> None:
+    """Which nodes answer; exit 1 when one does not."""
+    from searcher import cluster
+
+    try:
+        nodes = cluster.status(folder)
+        url = cluster.describe(folder)["backend"]
+    except SearcherError as err:
+        _fail(str(err))
+    for node, up in nodes:
+        click.echo(f"node {node.number}  {node.address}  {'up' if up else 'DOWN'}")
+    click.echo(f"backend: {url}")
+    if not all(up for _, up in nodes):
+        sys.exit(1)

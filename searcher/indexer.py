@@ -403,7 +403,7 @@ class _Prepared:
     aliases: list[str] = field(default_factory=list)
 
 
-def _prepare(job: tuple[Article, str, bool, bool]) -> _Prepared:
+def prepare_article(job: tuple[Article, str, bool, bool]) -> _Prepared:
     """Entities and the document for one article; runs in a worker process when procs > 1."""
     article, digest, is_new, entities = job
     prepared = _Prepared(article.id, article.path, digest, is_new)
@@ -418,7 +418,7 @@ def _prepare(job: tuple[Article, str, bool, bool]) -> _Prepared:
     return prepared
 
 
-def _jobs(
+def jobs_to_write(
     items, existing, entities, report, progress: Callable[[], None], grouper: Grouper
 ) -> Iterator[tuple[Article, str, bool, bool]]:
     for article in _articles(items, report):
@@ -453,11 +453,11 @@ def _write(
         report.prepared = count
         progress()
 
-    jobs = _jobs(items, existing, opts.entities, report, progress, grouper)
+    jobs = jobs_to_write(items, existing, opts.entities, report, progress, grouper)
     if opts.procs > 1 and PARALLEL_WRITING:  # else one process: same index, slower
         write_parallel(
-            ix, index_dir, jobs, _prepare, opts.procs, opts.indexing, report, progress, lock_fd,
-            workers_prepared, opts.on_stall,
+            ix, index_dir, jobs, prepare_article, opts.procs, opts.indexing, report, progress,
+            lock_fd, workers_prepared, opts.on_stall,
         )  # fmt: skip
     else:
         _write_serial(ix, jobs, report, progress, opts.indexing.commit_batch)
@@ -470,7 +470,7 @@ def _write_serial(
     writer = None
     in_batch = 0
     try:
-        for prepared in map(_prepare, jobs):
+        for prepared in map(prepare_article, jobs):
             report.prepared += 1
             report.learned.update(prepared.aliases)
             if prepared.doc is None:

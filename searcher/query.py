@@ -124,6 +124,11 @@ def word_union(terms: list[str]) -> Node:
     return any_of(*(Word(term) for term in terms))
 
 
+def source_words(value: str) -> list[str]:
+    """An outlet's name as the ``source`` field indexes it (``detik.com`` stays one word)."""
+    return [t.text for t in _SOURCE_WORDS(value)]
+
+
 def _name_key(value: str) -> str:
     """A name as the entity fields index it (the names analyzer's first token)."""
     return next((t.text for t in _NAMES(value.replace(",", " "))), "")
@@ -142,7 +147,7 @@ def _filter_query(name: str, value: str, aliases, label: str) -> Node | None:
         # every name of the entity: person:Jokowi finds articles that say Joko Widodo
         return any_of(*(Keyword(name, key) for key in keys), label=label)
     # every word of the outlet's name: source:cnn, source:"CNN Indonesia", source:detik.com
-    words = [t.text for t in _SOURCE_WORDS(value)]
+    words = source_words(value)
     if not words:
         return None
     return all_of(*(Keyword(name, w) for w in words), label=label)

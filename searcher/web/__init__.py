@@ -324,15 +324,16 @@ def unexpected(err: Exception):
                   "The error was logged; please try again.")  # fmt: skip
 
 
-def create_app(index_dir: str | Path | None = None) -> Flask:
-    """The web app over the index in ``index_dir`` (default: ``$SEARCHER_INDEX`` or ./index)."""
+def create_app(index_dir: str | Path | None = None, backend: str | None = None) -> Flask:
+    """The web app over the index in ``index_dir`` (default: ``$SEARCHER_INDEX`` or ./index),
+    or over the cluster ``backend`` names (``sphinx://...``)."""
     app = Flask(__name__)
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True
     # ``//`` is not merged with a redirect: ids may hold it, and a redirect built from the
     # request's Host header would point wherever that header says
     app.url_map.merge_slashes = False
-    app.extensions[ARCHIVE_KEY] = Archive(index_dir)
+    app.extensions[ARCHIVE_KEY] = Archive(index_dir, backend=backend)
     app.register_blueprint(pages)
     return app
 

@@ -1,0 +1,692 @@
+"""The cluster backend: Manticore Search or Sphinx, spoken to with SphinxQL.
+
+``sphinx://HOST:PORT[,HOST:PORT...]`` names one node per shard (the SphinxQL port).
+Articles are written to the shard a stable hash of their id chooses; queries go to a
+node's distributed ``articles`` table, whose agents are every shard
+(``searcher.cluster`` writes such a layout). Only SphinxQL that Sphinx 2.2.11 and
+Manticore both understand is used (checked against Manticore 6's manual): real-time
+``REPLACE``/``DELETE``, ``MATCH()`` with field limits, phrases and exclusions,
+``WHERE`` on attributes and on select-list expressions, ``FACET``, ``GROUP BY ...
+WITHIN GROUP ORDER BY``, ``CALL KEYWORDS``, ``SHOW META``, ``bm25f()`` in the
+expression ranker.
+
+What the engine sees are searcher's own terms: every text is analysed in Python
+(``searcher.analysis``: names kept whole, reduplication, stopwords, stems) and the
+terms are written space-separated, so ``Taliban`` is ``taliban`` on both backends and
+Sphinx's morphology and stopwords stay off. A term with characters outside
+``[0-9a-z]`` is written as ``u_`` and its UTF-8 in hex, which no plain term can be.
+Entity names, outlets and dates are attributes (64-bit ids of the keys the embedded
+index uses), so filters and facets are counted by the engine over every match.
+The stored article is kept as JSON in a string attribute; snippets and the article
+page are built from it by the same code as on the embedded backend.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import re
+import threading
+from collections.abc import Iterable, Iterator
+from datetime import datetime
+from pathlib import Path
+
+import numpy as np
+
+from searcher.aliases import AliasTable, build_table
+from searcher.analysis import analyze, names_analyzer
+from searcher.backends import Answer, Ranked
+from searcher.errors import SearcherError
+from searcher.evaluation import ORDERS
+from searcher.facets import FACET_SIZE, facet_line, split_facet_line
+from searcher.indexer import IndexOptions, IndexReport
+from searcher.postings import date_code
+from searcher.query import ParsedQuery, source_words, word_union
+from searcher.querytree import All, Any, DateRange, FieldWord, Keyword, Node, Not, Phrase, Word
+from searcher.results import Stats
+from searcher.schema import ENTITY_FIELDS, SEARCH_FIELDS
+from searcher.settings import Settings
+
+#: The token every article's ``every`` field holds (``u_`` then a non-hex letter: no
+#: encoded term can be it).
+EVERY = "u_all"
+#: The ``kv`` row holding the learned aliases.
+ALIASES_KEY = 1
+#: Facet labels and the attribute each is counted on.
+FACET_ATTRIBUTES = {"PER": "facet_per", "LOC": "facet_loc", "ORG": "facet_org"}
+#: Names asked of the engine per label before aliases are merged and the top kept.
+FACET_CANDIDATES = 100
+#: Rows a query may rank (Sphinx's ``max_matches``); deeper pages are refused by
+#: ``Limits`` long before this.
+MAX_MATCHES = 100_000
+#: Stored fields kept in the ``stored`` JSON attribute.
+STORED = (
+    "id", "headline", "lead_headline", "kicker", "body", "source", "url", "dateline",
+    "group_id", "path", "date_text", "checksum", "date", "person", "place", "org",
+)  # fmt: skip
+_PLAIN = re.compile(r"^[0-9a-z]+$")
+_NAMES = names_analyzer()
+
+
+class ClusterUnavailable(SearcherError):
+    """No node of the cluster answers, or a shard needed for writing does not."""
+
+
+def token(term: str) -> str:
+    """A term as the cluster indexes it (plain, or ``u_`` + hex)."""
+    return term if _PLAIN.match(term) else "u_" + term.encode("utf-8").hex()
+
+
+def key_id(text: str) -> int:
+    """A stable positive 63-bit id for a key (an article id, an entity key, a word)."""
+    value = int.from_bytes(hashlib.blake2b(text.encode("utf-8"), digest_size=8).digest(), "big")
+    return (value & (2**63 - 1)) or 1
+
+
+def doc_id(article_id: str) -> int:
+    return key_id("doc\x00" + article_id)
+
+
+def _terms_text(text: str) -> str:
+    return " ".join(token(t) for t in analyze(text))
+
+
+def _name_keys(names: str) -> list[str]:
+    return list(dict.fromkeys(t.text for t in _NAMES(names.replace(";", ","))))
+
+
+def _day(when: datetime | None) -> int:
+    return when.year * 10_000 + when.month * 100 + when.day if when else 0
+
+
+def _quote(text: str) -> str:
+    return "'" + text.replace("\\", "\\\\").replace("'", "\\'") + "'"
+
+
+def _ids(values: Iterable[int]) -> str:
+    return "(" + ",".join(str(v) for v in values) + ")"
+
+
+# Compiling the query tree ----------------------------------------------------------
+
+
+class _Compiled:
+    """A tree as a ``MATCH()`` expression plus ``WHERE`` conditions (select expressions)."""
+
+    def __init__(self) -> None:
+        self.match: list[str] = []
+        #: Plain attribute filters, and boolean expressions for the rest.
+        self.filters: list[str] = []
+        self.conditions: list[str] = []
+
+
+def _text(node: Node) -> str:
+    """The ``MATCH()`` syntax of a text node (words, phrases, field limits)."""
+    if isinstance(node, Word):
+        return token(node.term)
+    if isinstance(node, Phrase):
+        words = '"' + " ".join(token(t) for t in node.terms) + '"'
+        return f"(@{node.field} {words})" if node.field else words
+    if isinstance(node, FieldWord):
+        return f"(@{node.field} {token(node.term)})"
+    if isinstance(node, All):
+        kept = [_text(c) for c in node.children if not isinstance(c, Not)]
+        left = [f"-({_text(c.child)})" for c in node.children if isinstance(c, Not)]
+        return "(" + " ".join(kept + left) + ")"
+    if isinstance(node, Any):
+        return "(" + " | ".join(_text(c) for c in node.children) + ")"
+    raise ValueError(f"not a text node: {node!r}")
+
+
+def _is_text(node: Node) -> bool:
+    if isinstance(node, (Word, Phrase, FieldWord)):
+        return True
+    if isinstance(node, (All, Any)) and node.children:
+        return all(_is_text(c.child if isinstance(c, Not) else c) for c in node.children)
+    return False
+
+
+def _native(node: Node) -> list[str] | None:
+    """A filter node as plain ``WHERE`` filters on attributes (what every query form,
+    facets included, passes to the shards), or None when it needs an expression."""
+    if isinstance(node, Keyword):
+        return [f"{node.field} = {key_id(node.value)}"]
+    if isinstance(node, DateRange):
+        low = date_code(node.start) if node.start is not None else 1
+        high = date_code(node.stop) if node.stop is not None else 2**62
+        return [f"date BETWEEN {max(1, low)} AND {high}"]
+    if isinstance(node, All) and node.children:
+        parts = [_native(c) for c in node.children]
+        return None if any(p is None for p in parts) else [x for p in parts for x in p]
+    negate = isinstance(node, Not)
+    inner = node.child if negate else node
+    keywords = [inner] if isinstance(inner, Keyword) else (
+        list(inner.children) if isinstance(inner, Any) else []
+    )  # fmt: skip
+    if keywords and all(isinstance(c, Keyword) for c in keywords):
+        fields = {c.field for c in keywords}
+        if len(fields) == 1:
+            values = ", ".join(str(key_id(c.value)) for c in keywords)
+            return [f"{fields.pop()} {'NOT IN' if negate else 'IN'} ({values})"]
+    return None
+
+
+def _condition(node: Node) -> str:
+    """A filter node as a boolean select expression (filters ``_native`` cannot say)."""
+    if isinstance(node, Keyword):
+        return f"IN({node.field}, {key_id(node.value)})"
+    if isinstance(node, DateRange):
+        parts = ["date > 0"]
+        if node.start is not None:
+            parts.append(f"date >= {date_code(node.start)}")
+        if node.stop is not None:
+            parts.append(f"date <= {date_code(node.stop)}")
+        return "(" + " AND ".join(parts) + ")"
+    if isinstance(node, Any) and all(isinstance(c, Keyword) for c in node.children):
+        fields = {c.field for c in node.children}
+        if len(fields) == 1:
+            field = fields.pop()
+            return f"IN({field}, {', '.join(str(key_id(c.value)) for c in node.children)})"
+    if isinstance(node, (All, Any)) and node.children:
+        joiner = " AND " if isinstance(node, All) else " OR "
+        return "(" + joiner.join(_condition(c) for c in node.children) + ")"
+    if isinstance(node, Not):
+        return f"NOT {_condition(node.child)}"
+    raise ValueError(f"cannot filter on {node!r}")
+
+
+def compile_tree(tree: Node) -> _Compiled:
+    """The tree as SphinxQL: text parts go to ``MATCH()``, filters to conditions."""
+    compiled = _Compiled()
+    parts = tree.children if isinstance(tree, All) else (tree,)
+    if isinstance(tree, Any) and not tree.children:
+        compiled.conditions.append("0")  # nothing
+        return compiled
+    text, banned = [], []
+    for part in parts:
+        if isinstance(part, Not) and _is_text(part.child):
+            banned.append(f"-({_text(part.child)})")
+        elif _is_text(part):
+            text.append(_text(part))
+        elif (native := _native(part)) is not None:
+            compiled.filters.extend(native)
+        else:
+            compiled.conditions.append(_condition(part))
+    if banned and not text:
+        text.append(f"(@every {EVERY})")  # exclusions alone are not computable
+    if text:
+        compiled.match.append(" ".join(text + banned))
+    return compiled
+
+
+# The backend -------------------------------------------------------------------------
+
+
+class SphinxBackend:
+    """A Manticore/Sphinx cluster, one SphinxQL address per shard."""
+
+    name = "sphinx"
+
+    def __init__(self, spec: str, settings: Settings) -> None:
+        addresses = spec.removeprefix("sphinx://").split(",")
+        self.nodes: list[tuple[str, int]] = []
+        for address in addresses:
+            host, _, port = address.strip().rpartition(":")
+            if not host or not port.isdigit():
+                raise ValueError(f"backend addresses are HOST:PORT, not {address!r}")
+            self.nodes.append((host, int(port)))
+        self.spec = spec
+        self.settings = settings
+        self._local = threading.local()
+        # bm25f() takes whole-number field weights: scale them (and k1 with them, which
+        # keeps the saturation, and so the order, what it is with the fractional boosts)
+        boosts = settings.ranking.field_boosts
+        scale = next(
+            n for n in range(1, 101) if all(abs(boosts[f] * n - round(boosts[f] * n)) < 1e-9
+                                            for f in SEARCH_FIELDS)
+        )  # fmt: skip
+        weights = ",".join(f"{f}={round(boosts[f] * scale)}" for f in SEARCH_FIELDS)
+        k1 = settings.ranking.k1 * scale
+        self._ranker = (
+            # Sphinx's bm25f() is 0.5 plus a small normalised sum: keep the sum's resolution
+            f"ranker=expr('1000000000*(bm25f({k1:g},{settings.ranking.b:g},"
+            f"{{{weights},every=0}})-0.5)'), "
+            "idf='plain,tfidf_unnormalized'"
+        )
+
+    @property
+    def location(self) -> str:
+        return self.spec
+
+    # Connections -------------------------------------------------------------
+
+    def _connect(self, node: int, timeout: float = 5.0):
+        import pymysql
+
+        host, port = self.nodes[node]
+        try:
+            return pymysql.connect(
+                host=host, port=port, user="", password="", autocommit=True, charset="utf8",
+                connect_timeout=timeout, read_timeout=60, write_timeout=60,
+            )  # fmt: skip
+        except pymysql.err.OperationalError as err:
+            raise ClusterUnavailable(
+                f"shard {node} of {self.spec} ({host}:{port}) does not answer ({err.args[-1]})"
+            ) from None
+
+    def _node(self, node: int):
+        """This thread's open connection to ``node``."""
+        conns = getattr(self._local, "conns", None)
+        if conns is None:
+            conns = self._local.conns = {}
+        conn = conns.get(node)
+        if conn is None or not conn.open:
+            conn = conns[node] = self._connect(node)
+        return conn
+
+    def _sql(self, node: int, sql: str, sets: bool = False):
+        """Run ``sql`` on ``node``; its rows (every result set's with ``sets``)."""
+        import pymysql
+
+        for attempt in (0, 1):
+            conn = self._node(node)
+            try:
+                with conn.cursor() as cursor:
+                    cursor.execute(sql)
+                    if not sets:
+                        return list(cursor.fetchall())
+                    found = [list(cursor.fetchall())]
+                    while cursor.nextset():
+                        found.append(list(cursor.fetchall()))
+                    return found
+            except (pymysql.err.OperationalError, pymysql.err.InterfaceError):
+                self._local.conns.pop(node, None)
+                if attempt:
+                    raise ClusterUnavailable(
+                        f"shard {node} of {self.spec} stopped answering"
+                    ) from None
+            except pymysql.err.ProgrammingError as err:
+                raise SearcherError(f"the cluster refused a query ({err.args[-1]})") from None
+        return []
+
+    def _read(self, sql: str, sets: bool = False) -> tuple[object, dict]:
+        """Run a query on the first node that answers; its rows and ``SHOW META``."""
+        last: Exception | None = None
+        for node in range(len(self.nodes)):
+            try:
+                rows = self._sql(node, sql, sets)
+                meta = dict((row[0], row[-1]) for row in self._sql(node, "SHOW META"))
+                return rows, meta
+            except ClusterUnavailable as err:
+                last = err
+        raise ClusterUnavailable(f"no node of {self.spec} answers ({last})")
+
+    @staticmethod
+    def _partial(meta: dict) -> bool:
+        return "agent" in str(meta.get("warning", ""))
+
+    def exists(self) -> bool:
+        try:
+            return self.count() > 0
+        except SearcherError:
+            return False
+
+    # Querying ----------------------------------------------------------------
+
+    def _where(self, compiled: _Compiled) -> tuple[str, str]:
+        """``(select expressions, WHERE clause)`` for a compiled tree."""
+        exprs, where = [], []
+        if compiled.match:
+            where.append(f"MATCH({_quote(compiled.match[0])})")
+        where.extend(compiled.filters)
+        for n, condition in enumerate(compiled.conditions):
+            exprs.append(f", {condition} AS f{n}")
+            where.append(f"f{n} = 1")
+        return "".join(exprs), (" WHERE " + " AND ".join(where)) if where else ""
+
+    def _order(self, sort: str, ranks: bool) -> tuple[str, str]:
+        if sort == "relevance" and ranks:
+            return "", "ORDER BY WEIGHT() DESC, id ASC"
+        direction = "ASC" if sort == "oldest" else "DESC"
+        return (
+            ", IF(date = 0, 1, 0) AS undated",
+            f"ORDER BY undated ASC, date {direction}, WEIGHT() DESC, id ASC",
+        )
+
+    def _count(self, tree: Node) -> tuple[int, bool]:
+        exprs, where = self._where(compile_tree(tree))
+        _, meta = self._read(f"SELECT id{exprs} FROM articles{where} LIMIT 1 OPTION {self._ranker}")
+        return int(meta.get("total_found", 0)), self._partial(meta)
+
+    def answer(
+        self, parsed: ParsedQuery, query: str, first: int, count: int, sort: str,
+        facets: bool, dates: bool, collapse: bool,
+    ) -> Answer:  # fmt: skip
+        tree, fell_back = parsed.tree, False
+        total, partial = self._count(tree)
+        if not total and parsed.fallback is not None:
+            any_total, any_partial = self._count(parsed.fallback)
+            if any_total:
+                tree, fell_back, total, partial = parsed.fallback, True, any_total, any_partial
+        compiled = compile_tree(tree)
+        ranked = self._ranked(compiled, parsed.has_words, sort, first, count, collapse)
+        found_facets, all_dates = {}, None
+        if total and (facets or dates):
+            found_facets, all_dates, facet_partial = self._counts(compiled, total, facets)
+            partial = partial or facet_partial
+        elif dates:
+            all_dates = np.zeros(0, dtype=np.int64)
+        return Answer(total, ranked, fell_back, found_facets, all_dates, None, partial)
+
+    def _ranked(
+        self, compiled: _Compiled, ranks: bool, sort: str, first: int, count: int, collapse: bool
+    ) -> list[Ranked]:
+        exprs, where = self._where(compiled)
+        order_expr, order = self._order(sort, ranks)
+        group = ""
+        if collapse:
+            group = f"GROUP BY grp WITHIN GROUP {order} "
+        sql = (
+            f"SELECT id, grp, stored, WEIGHT() AS w{exprs}{order_expr} FROM articles{where} "
+            f"{group}{order} LIMIT {first}, {max(0, count - first)} "
+            f"OPTION {self._ranker}, max_matches={MAX_MATCHES}"
+        )
+        rows, _ = self._read(sql)
+        hits = [Ranked(_stored(row[2]), row[3] / 1e6) for row in rows]
+        if collapse and rows:
+            copies = self._copies(compiled, {row[1] for row in rows})
+            for hit, row in zip(hits, rows, strict=True):
+                hit.similar = [i for i in copies.get(row[1], []) if i != hit.stored["id"]][:20]
+        return hits
+
+    def _copies(self, compiled: _Compiled, groups: set[int]) -> dict[int, list[str]]:
+        exprs, where = self._where(compiled)
+        joiner = " AND " if where else " WHERE "
+        sql = (
+            f"SELECT id, grp, article_id{exprs} FROM articles{where}{joiner}grp IN {_ids(groups)} "
+            f"ORDER BY id ASC LIMIT 1000 OPTION max_matches=1000"
+        )
+        rows, _ = self._read(sql)
+        found: dict[int, list[str]] = {}
+        for _, grp, article_id, *_ in rows:
+            found.setdefault(grp, []).append(article_id)
+        return found
+
+    def _grouped(self, compiled: _Compiled, attribute: str, order: str, limit: int) -> tuple:
+        """``(value, articles)`` per value of ``attribute`` over the matches (each value of
+        a multi-valued attribute is its own group); and whether a shard was missing."""
+        exprs, where = self._where(compiled)
+        rows, meta = self._read(
+            f"SELECT GROUPBY() AS g, COUNT(*) AS n{exprs} FROM articles{where} GROUP BY {attribute} "
+            f"ORDER BY {order} LIMIT {limit} OPTION max_matches={max(limit, 1000)}"
+        )
+        return [(row[0], int(row[1])) for row in rows], self._partial(meta)
+
+    def _counts(
+        self, compiled: _Compiled, total: int, facets: bool
+    ) -> tuple[dict[str, list[tuple[str, int]]], np.ndarray, bool]:
+        """Entity counts and the matches' dates, counted by the engine over every match."""
+        days, partial = self._grouped(compiled, "day", "day ASC", MAX_MATCHES)
+        dated = [(date_code(_from_day(day)), n) for day, n in days if day]
+        undated = total - sum(n for _, n in dated)
+        all_dates = np.concatenate(
+            [np.repeat(np.int64(code), n) for code, n in dated]
+            + [np.zeros(max(0, undated), dtype=np.int64)]
+        ) if dated or undated else np.zeros(0, dtype=np.int64)  # fmt: skip
+        found = {}
+        if facets:
+            by_label = {}
+            for label, attribute in FACET_ATTRIBUTES.items():
+                rows, missing = self._grouped(compiled, attribute, "n DESC", FACET_CANDIDATES)
+                by_label[label] = rows
+                partial = partial or missing
+            found = self._merge_facets(compiled, by_label)
+        return found, all_dates, partial
+
+    def _names(self, ids: Iterable[int]) -> dict[int, str]:
+        """The ``LABEL\tName`` line of each facet id, a few thousand at a time."""
+        ids = list(ids)
+        found: dict[int, str] = {}
+        for start in range(0, len(ids), 5000):
+            chunk = ids[start : start + 5000]
+            rows, _ = self._read(
+                f"SELECT id, name FROM names WHERE id IN {_ids(chunk)} LIMIT {len(chunk)} "
+                f"OPTION max_matches={max(1000, len(chunk))}"
+            )
+            found.update((row[0], row[1]) for row in rows)
+        return found
+
+    def _merge_facets(
+        self, compiled: _Compiled | None, by_label: dict[str, list], size: int | None = FACET_SIZE
+    ) -> dict[str, list[tuple[str, int]]]:
+        """Facet counts per raw name, merged into one line per entity (aliases, case);
+        an entity met under several names is counted again exactly, so an article that
+        uses two of its names counts once, as on the embedded backend."""
+        aliases = self.aliases()
+        names = self._names(value for rows in by_label.values() for value, _ in rows)
+        found: dict[str, list[tuple[str, int]]] = {}
+        for label, rows in by_label.items():
+            groups: dict[str, dict] = {}
+            for value, count in rows:
+                line = names.get(value)
+                if line is None:
+                    continue
+                _, name = split_facet_line(line)
+                shown = aliases.shown(name)
+                group = groups.setdefault(
+                    shown.casefold(), {"ids": [], "count": 0, "best": (-1, shown)}
+                )
+                group["ids"].append(value)
+                group["count"] += count
+                known = shown != name or shown in aliases.forms
+                weight = count + (1 << 40 if known else 0)
+                if weight > group["best"][0]:
+                    group["best"] = (weight, shown)
+            ranked = sorted(groups.values(), key=lambda g: -g["count"])
+            if size is not None:
+                ranked = ranked[: size * 2]
+            for group in ranked:
+                if len(group["ids"]) > 1 and compiled is not None:
+                    both = _Compiled()
+                    both.match = compiled.match
+                    both.conditions = compiled.conditions
+                    attribute = FACET_ATTRIBUTES[label]
+                    both.filters = [*compiled.filters, f"{attribute} IN {_ids(group['ids'])}"]
+                    exprs, where = self._where(both)
+                    _, meta = self._read(f"SELECT id{exprs} FROM articles{where} LIMIT 1")
+                    group["count"] = int(meta.get("total_found", group["count"]))
+            ranked.sort(key=lambda g: (-g["count"], g["best"][1]))
+            if size is not None:
+                ranked = ranked[:size]
+            if ranked:
+                found[label] = [(g["best"][1], g["count"]) for g in ranked]
+        return found
+
+    def iter_ranked(self, parsed: ParsedQuery, sort: str) -> Iterator[Ranked]:
+        tree = parsed.tree
+        total, _ = self._count(tree)
+        if not total and parsed.fallback is not None:
+            tree = parsed.fallback
+            total, _ = self._count(tree)
+        compiled = compile_tree(tree)
+        step = 500
+        for first in range(0, min(total, MAX_MATCHES), step):
+            yield from self._ranked(compiled, parsed.has_words, sort, first, first + step, False)
+
+    def related(self, article_id: str, limit: int) -> tuple[list[Ranked], set[str]]:
+        from searcher.backends.embedded import RELATED_TERMS, distinctive_terms
+
+        stored = self.article(article_id)
+        if stored is None:
+            return [], set()
+        frequencies: dict[str, int] = {}
+
+        def doc_frequency(term: str) -> int:
+            return frequencies.get(term, 0)
+
+        words = analyze(f"{stored.get('headline', '')} {stored.get('body', '')[:20_000]}")
+        self._frequencies(set(words), frequencies)
+        terms = distinctive_terms(doc_frequency, self.count(), stored, RELATED_TERMS)
+        if not terms:
+            return [], set()
+        compiled = compile_tree(word_union(terms))
+        compiled.conditions.append(f"id <> {doc_id(article_id)}")
+        return self._ranked(compiled, True, "relevance", 0, limit, False), set(terms)
+
+    def _frequencies(self, terms: set[str], into: dict[str, int]) -> None:
+        """How many articles hold each term in their body, summed over the shards."""
+        plain = {token(t): t for t in terms}
+        text = " ".join(f"@body {t}" for t in plain)
+        for node in range(len(self.nodes)):
+            try:
+                rows = self._sql(node, f"CALL KEYWORDS({_quote(text)}, 'shard', 1)")
+            except ClusterUnavailable:
+                continue
+            for row in rows:
+                term = plain.get(row[1])
+                if term is not None:
+                    into[term] = into.get(term, 0) + int(row[3])
+
+    def entity_counts(self) -> dict[str, list[tuple[str, int]]]:
+        sql = f"SELECT id FROM articles LIMIT 1 OPTION max_matches={MAX_MATCHES}"
+        for attribute in FACET_ATTRIBUTES.values():
+            sql += f" FACET {attribute} ORDER BY COUNT(*) DESC LIMIT 1000"
+        sets, _ = self._read(sql, sets=True)
+        by_label = {label: sets[1 + i] for i, label in enumerate(FACET_ATTRIBUTES)}
+        return self._merge_facets(_Compiled(), by_label, size=None)
+
+    def article(self, article_id: str) -> dict | None:
+        rows, _ = self._read(f"SELECT stored FROM articles WHERE id = {doc_id(article_id)}")
+        return _stored(rows[0][0]) if rows else None
+
+    def aliases(self) -> AliasTable:
+        """The shipped alias seeds plus what the indexing runs learned (kept in the ``kv``
+        table of every node), read once per backend object."""
+        table = getattr(self, "_aliases", None)
+        if table is None:
+            known = self.learned_aliases()
+            table = self._aliases = build_table(known["learned"], known["derived"])
+        return table
+
+    def learned_aliases(self) -> dict:
+        """``{"learned": {...}, "derived": [...]}`` as the last indexing run left it."""
+        try:
+            rows, _ = self._read(f"SELECT value FROM kv WHERE id = {ALIASES_KEY}")
+        except SearcherError:
+            rows = []
+        known = json.loads(rows[0][0]) if rows else {}
+        return {"learned": known.get("learned", {}), "derived": known.get("derived", [])}
+
+    def save_aliases(self, learned: dict[str, int], derived: list[list[str]]) -> None:
+        text = _quote(json.dumps({"learned": learned, "derived": derived}, ensure_ascii=False))
+        for node in range(len(self.nodes)):
+            self._sql(
+                node, f"REPLACE INTO kv (id, key, value) VALUES ({ALIASES_KEY}, 'aliases', {text})"
+            )
+        self._aliases = None
+
+    def name_counts(self) -> dict[str, int]:
+        """``"LABEL\tName"`` -> articles naming it, over the whole cluster."""
+        sql = f"SELECT id FROM articles LIMIT 1 OPTION max_matches={MAX_MATCHES}"
+        for attribute in FACET_ATTRIBUTES.values():
+            sql += f" FACET {attribute} ORDER BY COUNT(*) DESC LIMIT {MAX_MATCHES}"
+        sets, _ = self._read(sql, sets=True)
+        counts = {value: n for rows in sets[1:] for value, n in rows}
+        names = self._names(counts)
+        return {names[v]: n for v, n in counts.items() if v in names}
+
+    def count(self) -> int:
+        _, meta = self._read("SELECT id FROM articles LIMIT 1")
+        return int(meta.get("total_found", 0))
+
+    def stats(self) -> Stats:
+        articles = size = 0
+        for node in range(len(self.nodes)):
+            status = dict(self._sql(node, "SHOW INDEX shard STATUS"))
+            articles += int(status.get("indexed_documents", 0))
+            size += int(status.get("disk_bytes", 0)) + int(status.get("ram_bytes", 0))
+        return Stats(
+            articles=articles, terms=-1, size_bytes=size, schema_version=0,
+            updated="", path=self.spec,
+        )  # fmt: skip
+
+    # Writing -----------------------------------------------------------------
+
+    def shard_of(self, article_id: str) -> int:
+        return doc_id(article_id) % len(self.nodes)
+
+    def index(self, paths: Iterable[str | Path], options: IndexOptions) -> IndexReport:
+        from searcher.backends.sphinx_writer import write
+
+        return write(self, paths, options)
+
+    def remove(self, ids: list[str], wait: float) -> list[str]:
+        present = [i for i in ids if self.article(i) is not None]
+        by_shard: dict[int, list[int]] = {}
+        for article_id in present:
+            by_shard.setdefault(self.shard_of(article_id), []).append(doc_id(article_id))
+        for node, doc_ids in by_shard.items():
+            self._sql(node, f"DELETE FROM shard WHERE id IN {_ids(doc_ids)}")
+        return present
+
+    def close(self) -> None:
+        for conn in (getattr(self._local, "conns", None) or {}).values():
+            with contextlib.suppress(Exception):  # already gone
+                conn.close()
+        self._local.conns = {}
+
+
+def _from_day(day: int) -> datetime:
+    return datetime(day // 10_000, day // 100 % 100, day % 100)
+
+
+def _stored(text: str) -> dict:
+    stored = json.loads(text)
+    if stored.get("date"):
+        stored["date"] = datetime.fromisoformat(stored["date"])
+    else:
+        stored.pop("date", None)
+    return stored
+
+
+def row_of(doc: dict) -> dict:
+    """The values of one article's row (``doc`` is ``searcher.indexer.to_document``'s)."""
+    date = doc.get("date")
+    keys = {field: _name_keys(doc.get(field, "")) for field in (*ENTITY_FIELDS.values(), "entity")}
+    facets = {
+        attribute: [
+            key_id(facet_line(label, n)) for n in doc.get(ENTITY_FIELDS[label], "").split(",") if n
+        ]
+        for label, attribute in FACET_ATTRIBUTES.items()
+    }
+    stored = {k: doc.get(k, "") for k in STORED}
+    stored["date"] = date.isoformat() if date else ""
+    return {
+        "id": doc_id(doc["id"]),
+        "headline": _terms_text(doc["headline"]),
+        "kicker": _terms_text(doc["kicker"]),
+        "body": _terms_text(doc["body"]),
+        "entities": _terms_text(doc.get("entities", "")),
+        "every": EVERY,
+        "date": date_code(date) if date else 0,
+        "day": _day(date),
+        "grp": key_id("group\x00" + (doc.get("group_id") or doc["id"])),
+        **{f: [key_id(k) for k in keys[f]] for f in keys},
+        "source": [key_id(w) for w in source_words(doc.get("source", ""))],
+        **facets,
+        "article_id": doc["id"],
+        "checksum": doc.get("checksum", ""),
+        "group_id": doc.get("group_id") or doc["id"],
+        "minhash": (doc.get("minhash") or b"").hex(),
+        "stored": json.dumps(stored, ensure_ascii=False),
+        "_names": {
+            key_id(facet_line(label, n)): facet_line(label, n)
+            for label, field in ENTITY_FIELDS.items()
+            for n in doc.get(field, "").split(",")
+            if n
+        },
+    }
+
+
+__all__ = ["ORDERS", "SphinxBackend", "compile_tree", "doc_id", "key_id", "row_of", "token"]

@@ -1,0 +1,171 @@
+"""Indexing into the cluster: the same reading, cleaning, tagging and checksums as the
+embedded index (``searcher.indexer``), written as rows to the shard each article's id
+hashes to.
+
+A batch is written only when every shard answers; each shard's part of a batch is
+one transaction (``BEGIN`` ... ``COMMIT``). A shard that dies mid-batch stops the run
+with a clear message; rows are ``REPLACE``d by id, so running the same command again
+completes it without duplicates.
+"""
+
+from __future__ import annotations
+
+import time
+from collections import Counter
+from collections.abc import Iterable
+from concurrent.futures import ProcessPoolExecutor
+from pathlib import Path
+
+from searcher.aliases import from_names
+from searcher.article import Problem
+from searcher.backends.sphinx import ClusterUnavailable, SphinxBackend, _quote, row_of
+from searcher.cluster import ATTRIBUTES, FIELDS
+from searcher.duplicates import Grouper, from_bytes
+from searcher.errors import SearcherError
+from searcher.indexer import IndexOptions, IndexReport, jobs_to_write, prepare_article
+from searcher.sources import Scope, read_archive
+
+_MVA = {name for kind, name in ATTRIBUTES if kind == "rt_attr_multi_64"}
+_COLUMNS = ("id", *FIELDS, *(name for _, name in ATTRIBUTES))
+#: Rows per ``REPLACE`` statement (keeps one statement well under ``max_packet_size``).
+ROWS_PER_STATEMENT = 200
+
+
+def _value(name: str, value) -> str:
+    if name in _MVA:
+        return "(" + ",".join(str(v) for v in value) + ")"
+    if isinstance(value, int):
+        return str(value)
+    return _quote(str(value))
+
+
+def _existing(backend: SphinxBackend, grouper: Grouper) -> dict[str, str]:
+    """Every stored article's id -> checksum, read from each shard a page at a time; the
+    grouper learns every stored MinHash, so copies across runs are grouped."""
+    found: dict[str, str] = {}
+    for node in range(len(backend.nodes)):
+        last = 0
+        while True:
+            rows = backend._sql(
+                node,
+                "SELECT id, article_id, checksum, group_id, minhash FROM shard "
+                f"WHERE id > {last} ORDER BY id ASC LIMIT 5000 OPTION max_matches=5000",
+            )
+            for _, article_id, digest, group_id, minhash in rows:
+                found[article_id] = digest
+                if minhash:
+                    grouper.add(
+                        article_id, group_id or article_id, from_bytes(bytes.fromhex(minhash))
+                    )
+            if len(rows) < 5000:
+                break
+            last = rows[-1][0]
+    return found
+
+
+def _check_every_shard(backend: SphinxBackend) -> None:
+    for node in range(len(backend.nodes)):
+        try:
+            backend._sql(node, "SHOW INDEX shard STATUS")
+        except ClusterUnavailable as err:
+            raise ClusterUnavailable(
+                f"{err}; nothing of this batch was written: start the shard and run the same "
+                "command again"
+            ) from None
+
+
+def _write_batch(backend: SphinxBackend, rows: list[dict]) -> None:
+    """Each shard's rows in one transaction, after checking every shard answers."""
+    _check_every_shard(backend)
+    by_shard: dict[int, list[dict]] = {}
+    for row in rows:
+        by_shard.setdefault(row["id"] % len(backend.nodes), []).append(row)
+    for node, shard_rows in by_shard.items():
+        try:
+            backend._sql(node, "BEGIN")
+            for i in range(0, len(shard_rows), ROWS_PER_STATEMENT):
+                chunk = shard_rows[i : i + ROWS_PER_STATEMENT]
+                values = ",".join(
+                    "(" + ",".join(_value(c, row[c]) for c in _COLUMNS) + ")" for row in chunk
+                )
+                backend._sql(node, f"REPLACE INTO shard ({','.join(_COLUMNS)}) VALUES {values}")
+            backend._sql(node, "COMMIT")
+            # a transaction holds one table: the names go after (harmless if repeated)
+            names = {k: v for row in shard_rows for k, v in row["_names"].items()}
+            if names:
+                values = ",".join(f"({k},{_quote(v)},{_quote(v)})" for k, v in names.items())
+                backend._sql(node, f"REPLACE INTO shard_names (id, line, name) VALUES {values}")
+        except ClusterUnavailable as err:
+            raise ClusterUnavailable(
+                f"{err} while writing a batch; shards written before it keep their rows: run "
+                "the same command again to finish (rows are replaced by id, never doubled)"
+            ) from None
+
+
+def write(
+    backend: SphinxBackend, paths: Iterable[str | Path], options: IndexOptions
+) -> IndexReport:
+    """Index every article under ``paths`` into the cluster."""
+    if options.prune:
+        raise SearcherError("--prune is not available on the cluster backend yet")
+    report = IndexReport()
+    began = time.perf_counter()
+    _check_every_shard(backend)
+    if options.rebuild:
+        for node in range(len(backend.nodes)):
+            backend._sql(node, "TRUNCATE RTINDEX shard")
+            backend._sql(node, "TRUNCATE RTINDEX shard_names")
+    grouper = Grouper()
+    existing = {} if options.rebuild else _existing(backend, grouper)
+
+    def progress() -> None:
+        if options.progress:
+            report.seconds = time.perf_counter() - began
+            options.progress(report)
+
+    items = read_archive(paths, Scope())
+    jobs = jobs_to_write(items, existing, options.entities, report, progress, grouper)
+    batch = options.indexing.commit_batch
+    pool = ProcessPoolExecutor(options.procs) if options.procs > 1 else None
+    try:
+        pending: list = []
+
+        def flush() -> None:
+            prepared_all = (
+                list(pool.map(prepare_article, pending, chunksize=16))
+                if pool
+                else [prepare_article(job) for job in pending]
+            )
+            rows = []
+            for prepared in prepared_all:
+                report.prepared += 1
+                report.learned.update(prepared.aliases)
+                if prepared.doc is None:
+                    report.problems.append(Problem.about(prepared.path, prepared.error))
+                    report.skipped += 1
+                    continue
+                rows.append(row_of(prepared.doc))
+                if prepared.is_new:
+                    report.added += 1
+                else:
+                    report.updated += 1
+            if rows:
+                _write_batch(backend, rows)
+            pending.clear()
+            progress()
+
+        for job in jobs:
+            pending.append(job)
+            if len(pending) >= batch:
+                flush()
+        if pending:
+            flush()
+    finally:
+        if pool is not None:
+            pool.shutdown(cancel_futures=True)
+    if report.indexed:
+        learned = Counter() if options.rebuild else Counter(backend.learned_aliases()["learned"])
+        learned.update(report.learned)
+        backend.save_aliases(dict(learned), from_names(backend.name_counts()))
+    report.seconds = time.perf_counter() - began
+    return report
