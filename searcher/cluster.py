@@ -34,7 +34,8 @@ CLUSTER_FILE = "cluster.json"
 #: Text fields, in the order the backend writes them; ``every`` holds one token that
 #: every article has, so a query of exclusions alone can still be computed.
 FIELDS = ("headline", "kicker", "body", "entities", "every")
-#: Attributes (SphinxQL types): filters, facets, sorting and the stored article.
+#: Attributes (SphinxQL types): filters, facets, sorting and the stored article. Each
+#: field's length in terms (``body_len``...) is added by ``index_field_lengths``.
 ATTRIBUTES = (
     ("rt_attr_bigint", "date"),
     ("rt_attr_uint", "day"),

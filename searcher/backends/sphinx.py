@@ -43,7 +43,18 @@ from searcher.facets import FACET_SIZE, facet_line, split_facet_line
 from searcher.indexer import IndexOptions, IndexReport
 from searcher.postings import date_code
 from searcher.query import ParsedQuery, source_words, word_union
-from searcher.querytree import All, Any, DateRange, FieldWord, Keyword, Node, Not, Phrase, Word
+from searcher.querytree import (
+    All,
+    Any,
+    DateRange,
+    FieldWord,
+    Keyword,
+    Node,
+    Not,
+    Phrase,
+    Word,
+)  # fmt: skip
+from searcher.querytree import terms as terms_of
 from searcher.results import Stats
 from searcher.schema import ENTITY_FIELDS, SEARCH_FIELDS
 from searcher.settings import Settings
@@ -57,6 +68,9 @@ ALIASES_KEY = 1
 FACET_ATTRIBUTES = {"PER": "facet_per", "LOC": "facet_loc", "ORG": "facet_org"}
 #: Names asked of the engine per label before aliases are merged and the top kept.
 FACET_CANDIDATES = 100
+#: Candidates the engine ranks by its own BM25F before the best are scored again as the
+#: embedded backend scores them (``searcher.backends.rescore``).
+RESCORE_WINDOW = 50
 #: Rows a query may rank (Sphinx's ``max_matches``); deeper pages are refused by
 #: ``Limits`` long before this.
 MAX_MATCHES = 100_000
@@ -86,10 +100,6 @@ def key_id(text: str) -> int:
 
 def doc_id(article_id: str) -> int:
     return key_id("doc\x00" + article_id)
-
-
-def _terms_text(text: str) -> str:
-    return " ".join(token(t) for t in analyze(text))
 
 
 def _name_keys(names: str) -> list[str]:
@@ -370,7 +380,7 @@ class SphinxBackend:
             if any_total:
                 tree, fell_back, total, partial = parsed.fallback, True, any_total, any_partial
         compiled = compile_tree(tree)
-        ranked = self._ranked(compiled, parsed.has_words, sort, first, count, collapse)
+        ranked = self._ranked(compiled, parsed.has_words, sort, first, count, collapse, tree)
         found_facets, all_dates = {}, None
         if total and (facets or dates):
             found_facets, all_dates, facet_partial = self._counts(compiled, total, facets)
@@ -380,10 +390,18 @@ class SphinxBackend:
         return Answer(total, ranked, fell_back, found_facets, all_dates, None, partial)
 
     def _ranked(
-        self, compiled: _Compiled, ranks: bool, sort: str, first: int, count: int, collapse: bool
-    ) -> list[Ranked]:
+        self, compiled: _Compiled, ranks: bool, sort: str, first: int, count: int, collapse: bool,
+        tree: Node | None = None,
+    ) -> list[Ranked]:  # fmt: skip
+        """Hits ``first`` to ``count`` of the ranking. By relevance, a window of the
+        engine's best is scored again as the embedded backend scores (``rescore``)."""
         exprs, where = self._where(compiled)
         order_expr, order = self._order(sort, ranks)
+        rescore = tree if (tree is not None and ranks and sort == "relevance") else None
+        if rescore is not None and count <= RESCORE_WINDOW:
+            first, count, wanted = 0, RESCORE_WINDOW, (first, count)
+        else:
+            rescore, wanted = None, None
         group = ""
         if collapse:
             group = f"GROUP BY grp WITHIN GROUP {order} "
@@ -394,11 +412,56 @@ class SphinxBackend:
         )
         rows, _ = self._read(sql)
         hits = [Ranked(_stored(row[2]), row[3] / 1e6) for row in rows]
+        if rescore is not None:
+            hits, rows = self._rescored(rescore, hits, rows)
+            hits, rows = hits[wanted[0] : wanted[1]], rows[wanted[0] : wanted[1]]
         if collapse and rows:
             copies = self._copies(compiled, {row[1] for row in rows})
             for hit, row in zip(hits, rows, strict=True):
                 hit.similar = [i for i in copies.get(row[1], []) if i != hit.stored["id"]][:20]
         return hits
+
+    def _rescored(self, tree: Node, hits: list[Ranked], rows: list) -> tuple[list, list]:
+        """The window re-ordered by the embedded backend's scores (ties keep the
+        engine's order)."""
+        from searcher.backends.rescore import Candidate, Scorer
+
+        scorer = Scorer(self.settings.ranking, self._statistics(tree))
+        for hit in hits:
+            hit.score = scorer.score(tree, Candidate.of(hit.stored)) or 0.0
+        order = sorted(range(len(hits)), key=lambda i: -hits[i].score)
+        return [hits[i] for i in order], [rows[i] for i in order]
+
+    def _statistics(self, tree: Node):
+        """Archive-wide counts for rescoring: articles, mean field lengths, and each
+        term's document frequency (cached until the archive's size changes)."""
+        from searcher.backends.rescore import Statistics
+
+        sums = ", ".join(f"SUM({f}_len)" for f in SEARCH_FIELDS)
+        rows, _ = self._read(f"SELECT COUNT(*), {sums} FROM articles")
+        articles, *totals = (int(v or 0) for v in rows[0]) if rows else (0, 0, 0, 0, 0)
+        cache = getattr(self._local, "df", None)
+        if cache is None or cache[0] != (articles, *totals):
+            cache = self._local.df = ((articles, *totals), {})
+        known: dict = cache[1]
+        wanted = {term for term in terms_of(tree) if (None, term) not in known}
+        if wanted:
+            counts: dict[str, int] = {}
+            self._frequencies(wanted, counts, field=None)
+            known.update(((None, t), counts.get(t, 0)) for t in wanted)
+
+        def df(field: str | None, term: str) -> int:
+            key = (field, term)
+            if key not in known:
+                _, meta = self._read(
+                    f"SELECT id FROM articles WHERE MATCH({_quote(f'@{field} {token(term)}')}) "
+                    "LIMIT 1"
+                )
+                known[key] = int(meta.get("total_found", 0))
+            return known[key]
+
+        averages = {f: t / max(1, articles) for f, t in zip(SEARCH_FIELDS, totals, strict=True)}
+        return Statistics(max(1, articles), averages, df)
 
     def _copies(self, compiled: _Compiled, groups: set[int]) -> dict[int, list[str]]:
         exprs, where = self._where(compiled)
@@ -418,8 +481,9 @@ class SphinxBackend:
         a multi-valued attribute is its own group); and whether a shard was missing."""
         exprs, where = self._where(compiled)
         rows, meta = self._read(
-            f"SELECT GROUPBY() AS g, COUNT(*) AS n{exprs} FROM articles{where} GROUP BY {attribute} "
-            f"ORDER BY {order} LIMIT {limit} OPTION max_matches={max(limit, 1000)}"
+            f"SELECT GROUPBY() AS g, COUNT(*) AS n{exprs} FROM articles{where} "
+            f"GROUP BY {attribute} ORDER BY {order} LIMIT {limit} "
+            f"OPTION max_matches={max(limit, 1000)}"
         )
         return [(row[0], int(row[1])) for row in rows], self._partial(meta)
 
@@ -448,8 +512,8 @@ class SphinxBackend:
         """The ``LABEL\tName`` line of each facet id, a few thousand at a time."""
         ids = list(ids)
         found: dict[int, str] = {}
-        for start in range(0, len(ids), 5000):
-            chunk = ids[start : start + 5000]
+        for start in range(0, len(ids), 4000):  # Sphinx takes at most 4,096 values in IN()
+            chunk = ids[start : start + 4000]
             rows, _ = self._read(
                 f"SELECT id, name FROM names WHERE id IN {_ids(chunk)} LIMIT {len(chunk)} "
                 f"OPTION max_matches={max(1000, len(chunk))}"
@@ -510,8 +574,10 @@ class SphinxBackend:
             tree = parsed.fallback
             total, _ = self._count(tree)
         compiled = compile_tree(tree)
+        window = min(total, RESCORE_WINDOW)
+        yield from self._ranked(compiled, parsed.has_words, sort, 0, window, False, tree)
         step = 500
-        for first in range(0, min(total, MAX_MATCHES), step):
+        for first in range(window, min(total, MAX_MATCHES), step):
             yield from self._ranked(compiled, parsed.has_words, sort, first, first + step, False)
 
     def related(self, article_id: str, limit: int) -> tuple[list[Ranked], set[str]]:
@@ -530,14 +596,18 @@ class SphinxBackend:
         terms = distinctive_terms(doc_frequency, self.count(), stored, RELATED_TERMS)
         if not terms:
             return [], set()
-        compiled = compile_tree(word_union(terms))
-        compiled.conditions.append(f"id <> {doc_id(article_id)}")
-        return self._ranked(compiled, True, "relevance", 0, limit, False), set(terms)
+        tree = word_union(terms)
+        compiled = compile_tree(tree)
+        compiled.filters.append(f"id <> {doc_id(article_id)}")
+        return self._ranked(compiled, True, "relevance", 0, limit, False, tree), set(terms)
 
-    def _frequencies(self, terms: set[str], into: dict[str, int]) -> None:
-        """How many articles hold each term in their body, summed over the shards."""
+    def _frequencies(
+        self, terms: set[str], into: dict[str, int], field: str | None = "body"
+    ) -> None:
+        """How many articles hold each term (in ``field``, or in any field: the
+        dictionary's count), summed over the shards."""
         plain = {token(t): t for t in terms}
-        text = " ".join(f"@body {t}" for t in plain)
+        text = " ".join(f"@{field} {t}" if field else t for t in plain)
         for node in range(len(self.nodes)):
             try:
                 rows = self._sql(node, f"CALL KEYWORDS({_quote(text)}, 'shard', 1)")
@@ -568,6 +638,11 @@ class SphinxBackend:
             known = self.learned_aliases()
             table = self._aliases = build_table(known["learned"], known["derived"])
         return table
+
+    def has_aliases(self) -> bool:
+        """True when an indexing run has saved what it learned."""
+        rows, _ = self._read(f"SELECT id FROM kv WHERE id = {ALIASES_KEY}")
+        return bool(rows)
 
     def learned_aliases(self) -> dict:
         """``{"learned": {...}, "derived": [...]}`` as the last indexing run left it."""
@@ -662,12 +737,10 @@ def row_of(doc: dict) -> dict:
     }
     stored = {k: doc.get(k, "") for k in STORED}
     stored["date"] = date.isoformat() if date else ""
+    texts = {field: analyze(doc.get(field) or "") for field in SEARCH_FIELDS}
     return {
         "id": doc_id(doc["id"]),
-        "headline": _terms_text(doc["headline"]),
-        "kicker": _terms_text(doc["kicker"]),
-        "body": _terms_text(doc["body"]),
-        "entities": _terms_text(doc.get("entities", "")),
+        **{field: " ".join(token(t) for t in terms) for field, terms in texts.items()},
         "every": EVERY,
         "date": date_code(date) if date else 0,
         "day": _day(date),

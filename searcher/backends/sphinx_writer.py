@@ -163,7 +163,7 @@ def write(
     finally:
         if pool is not None:
             pool.shutdown(cancel_futures=True)
-    if report.indexed:
+    if report.indexed or not backend.has_aliases():
         learned = Counter() if options.rebuild else Counter(backend.learned_aliases()["learned"])
         learned.update(report.learned)
         backend.save_aliases(dict(learned), from_names(backend.name_counts()))

@@ -1,0 +1,132 @@
+"""The embedded backend's scores, computed for a few candidate articles at a time.
+
+A cluster ranks with its own BM25F: close to ours, but its idf is each shard's, its
+field lengths are exact where Whoosh quantises them to a byte, and its normalisation
+differs. So the cluster retrieves a window of candidates by its own rank, and this
+module scores them exactly as ``searcher.evaluation`` does over the whole archive
+(same formula, same archive-wide statistics), so both backends put the same article
+first. Scores are read off each candidate's stored text, analysed again here.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from whoosh.util.numeric import byte_to_length, length_to_byte
+
+from searcher.analysis import analyze
+from searcher.evaluation import idf, saturate
+from searcher.querytree import All, Any, FieldWord, Node, Not, Phrase, Word
+from searcher.schema import ENTITY_FIELDS, SEARCH_FIELDS
+from searcher.settings import Ranking
+
+
+def field_texts(stored: dict) -> dict[str, str]:
+    """The text each searchable field indexed, rebuilt from the stored article."""
+    names = [n for field in ENTITY_FIELDS.values() for n in (stored.get(field) or "").split(",")]
+    return {
+        "headline": stored.get("headline", ""),
+        "kicker": stored.get("kicker", ""),
+        "body": stored.get("body", ""),
+        "entities": " ; ".join(n for n in names if n),
+    }
+
+
+def quantised(length: int) -> float:
+    """A field length as Whoosh stores it (one byte per article and field)."""
+    return byte_to_length(length_to_byte(length))
+
+
+@dataclass
+class Candidate:
+    """One article's terms per field, with their positions and the field lengths."""
+
+    positions: dict[str, dict[str, list[int]]]
+    counts: dict[str, Counter]
+    lengths: dict[str, float]
+
+    @classmethod
+    def of(cls, stored: dict) -> Candidate:
+        positions: dict[str, dict[str, list[int]]] = {}
+        counts: dict[str, Counter] = {}
+        lengths: dict[str, float] = {}
+        for field, text in field_texts(stored).items():
+            terms = analyze(text)
+            where: dict[str, list[int]] = {}
+            for i, term in enumerate(terms):
+                where.setdefault(term, []).append(i)
+            positions[field] = where
+            counts[field] = Counter(terms)
+            lengths[field] = quantised(len(terms))
+        return cls(positions, counts, lengths)
+
+
+@dataclass
+class Statistics:
+    """Archive-wide numbers the scores need; ``df(field, term)`` with field None means
+    articles holding the term in any searchable field."""
+
+    articles: int
+    average_lengths: dict[str, float]
+    df: Callable[[str | None, str], int]
+
+
+class Scorer:
+    """The score ``searcher.evaluation`` gives a tree at one article (unmasked, as its
+    score arrays are: every part that ranks adds what it scores there)."""
+
+    def __init__(self, ranking: Ranking, stats: Statistics) -> None:
+        self.ranking = ranking
+        self.stats = stats
+
+    def score(self, node: Node, doc: Candidate) -> float | None:
+        if isinstance(node, Word):
+            return self._word(node, doc)
+        if isinstance(node, FieldWord):
+            return self._term(node.field, node.term, doc, 1.0)
+        if isinstance(node, Phrase):
+            fields = [node.field] if node.field else list(SEARCH_FIELDS)
+            return sum(
+                self._term(f, t, doc, self._boost(f, node) * node.weight if not node.field
+                           else node.weight)
+                for f in fields for t in node.terms
+            )  # fmt: skip
+        if isinstance(node, (All, Any)):
+            parts = [self.score(c, doc) for c in node.children if not isinstance(c, Not)]
+            ranked = [p for p in parts if p is not None]
+            return sum(ranked) if ranked else None
+        return None  # filters and exclusions narrow, they never rank
+
+    def _boost(self, field: str, node: Phrase) -> float:
+        return self.ranking.field_boosts[field]
+
+    def _normalised(self, field: str, term: str, doc: Candidate) -> float:
+        b = self.ranking.b_of(field)
+        average = self.stats.average_lengths.get(field) or 1.0
+        return doc.counts[field][term] / ((1 - b) + b * doc.lengths[field] / average)
+
+    def _term(self, field: str, term: str, doc: Candidate, boost: float) -> float:
+        if not doc.counts[field][term]:
+            return 0.0
+        word_idf = idf(self.stats.df(field, term), self.stats.articles)
+        return (
+            boost * word_idf * float(saturate(self._normalised(field, term, doc), self.ranking.k1))
+        )
+
+    def _word(self, word: Word, doc: Candidate) -> float:
+        boosts = self.ranking.field_boosts
+        if self.ranking.scoring != "bm25f":
+            return sum(
+                self._term(f, word.term, doc, boosts[f] * word.weight) for f in SEARCH_FIELDS
+            )
+        weighted = sum(
+            boosts[f] * word.weight * self._normalised(f, word.term, doc)
+            for f in SEARCH_FIELDS
+            if doc.counts[f][word.term]
+        )
+        if not weighted:
+            return 0.0
+        word_idf = idf(self.stats.df(None, word.term), self.stats.articles)
+        return word_idf * float(saturate(weighted, self.ranking.k1))
