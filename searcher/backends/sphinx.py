@@ -67,7 +67,10 @@ ALIASES_KEY = 1
 #: Facet labels and the attribute each is counted on.
 FACET_ATTRIBUTES = {"PER": "facet_per", "LOC": "facet_loc", "ORG": "facet_org"}
 #: Names asked of the engine per label before aliases are merged and the top kept.
-FACET_CANDIDATES = 100
+FACET_CANDIDATES = 1000
+#: Entities per label whose names are counted together again (an article naming one
+#: by two names counts once).
+RECOUNTED = 200
 #: Candidates the engine ranks by its own BM25F before the best are scored again as the
 #: embedded backend scores them (``searcher.backends.rescore``).
 RESCORE_WINDOW = 50
@@ -550,13 +553,16 @@ class SphinxBackend:
             ranked = sorted(groups.values(), key=lambda g: -g["count"])
             if size is not None:
                 ranked = ranked[: size * 2]
-            for group in ranked:
-                if len(group["ids"]) > 1 and compiled is not None:
+            for group in ranked[:RECOUNTED]:
+                # every name of the entity, also those too rare to be among the candidates
+                forms = aliases.all_forms(group["best"][1])
+                ids = set(group["ids"]) | {key_id(facet_line(label, f)) for f in forms}
+                if len(ids) > 1 and compiled is not None:
                     both = _Compiled()
                     both.match = compiled.match
                     both.conditions = compiled.conditions
                     attribute = FACET_ATTRIBUTES[label]
-                    both.filters = [*compiled.filters, f"{attribute} IN {_ids(group['ids'])}"]
+                    both.filters = [*compiled.filters, f"{attribute} IN {_ids(sorted(ids))}"]
                     exprs, where = self._where(both)
                     _, meta = self._read(f"SELECT id{exprs} FROM articles{where} LIMIT 1")
                     group["count"] = int(meta.get("total_found", group["count"]))
