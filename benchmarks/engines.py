@@ -233,19 +233,72 @@ class Tantivy(Engine):
         return ids
 
 
+class SearcherCluster(Searcher):
+    """This project on its cluster backend: a local Sphinx cluster of ``shards`` searchd
+    nodes (``search cluster init``), indexed and queried through the same library API.
+    Its memory figure is searcher's own process; searchd's is not counted."""
+
+    shards = 1
+
+    def _url(self) -> str:
+        from searcher import cluster
+
+        return cluster.describe(self.folder / "nodes")["backend"]
+
+    def build(self, source: Path, procs: int = 1) -> None:
+        from searcher import Archive, cluster
+
+        nodes = self.folder / "nodes"
+        cluster.init(nodes, self.shards, cluster.free_port_base(2 * self.shards))
+        cluster.start(nodes)
+        Archive(backend=self._url()).index([source], entities=self.entities, procs=procs)
+
+    def open(self) -> None:
+        from searcher import Archive
+
+        self.archive = Archive(backend=self._url(), settings=self.settings)
+
+    def release(self) -> None:
+        from searcher import cluster
+
+        if (self.folder / "nodes" / cluster.CLUSTER_FILE).exists():
+            cluster.stop(self.folder / "nodes")
+
+
+class SearcherCluster1(SearcherCluster):
+    name = "searcher-sphinx-1"
+    shards = 1
+
+
+class SearcherCluster2(SearcherCluster):
+    name = "searcher-sphinx-2"
+    shards = 2
+
+
 PEERS = {"sqlite-fts5": SqliteFts5, "xapian": Xapian, "tantivy": Tantivy}
+OURS = {
+    "searcher": Searcher,
+    "searcher-sphinx-1": SearcherCluster1,
+    "searcher-sphinx-2": SearcherCluster2,
+}
 
 
 def make(name: str, folder: Path, **options) -> Engine:
+    release(make_existing(name, folder, **options))
     if folder.exists():
         shutil.rmtree(folder)
-    if name == "searcher":
-        return Searcher(folder, **options)
-    return PEERS[name](folder)
+    return make_existing(name, folder, **options)
 
 
 def make_existing(name: str, folder: Path, **options) -> Engine:
     """An engine over an index already built in ``folder``."""
-    if name == "searcher":
-        return Searcher(folder, **options)
+    if name in OURS:
+        return OURS[name](folder, **options)
     return PEERS[name](folder)
+
+
+def release(engine: Engine) -> None:
+    """Stop what an engine runs besides its files (a cluster's searchd nodes)."""
+    stop = getattr(engine, "release", None)
+    if stop is not None:
+        stop()

@@ -30,7 +30,9 @@ import corpus  # noqa: E402
 import engines  # noqa: E402
 
 QUERIES = Path(__file__).resolve().parent / "queries.txt"
-ALL_ENGINES = ["searcher", "sqlite-fts5", "xapian", "tantivy"]
+ALL_ENGINES = [
+    "searcher", "searcher-sphinx-1", "searcher-sphinx-2", "sqlite-fts5", "xapian", "tantivy",
+]  # fmt: skip
 
 
 def percentile(values: list[float], share: float) -> float:
@@ -161,7 +163,7 @@ def relevance(engine: engines.Engine, queries: list[tuple[str, str, str]]) -> di
 
 
 def options_for(name: str, match: str, entities: bool) -> dict:
-    return {"entities": entities, "match": match} if name == "searcher" else {}
+    return {"entities": entities, "match": match} if name in engines.OURS else {}
 
 
 def print_table(
@@ -242,12 +244,17 @@ def main(
                     for procs in (1, 2):
                         folder = work / f"{name}-{size}-{procs}"
                         built = build(name, folder, source, procs, options)
+                        if procs == 1:
+                            engines.release(engines.make_existing(name, folder, **options))
                         row[f"docs/s {procs}p"] = size / built["seconds"]
                         row[f"peak MB {procs}p"] = built["peak_mb"]
                         row["size MB"] = built["size_mb"]
-                    querying[name] = latency(
-                        engines.make_existing(name, folder, **options), queries, rounds
-                    )
+                    engine = engines.make_existing(name, folder, **options)
+                    try:
+                        querying[name] = latency(engine, queries, rounds)
+                    finally:
+                        if name != "searcher":
+                            engines.release(engine)
                 except Exception as err:  # one engine's failure never stops the others
                     failed(report, name, err)
                     continue
@@ -299,7 +306,10 @@ def main(
                     try:
                         build(name, folder, source, 2, options)
                         engine = engines.make_existing(name, folder, **options)
-                        rows[name] = relevance(engine, asked)
+                        try:
+                            rows[name] = relevance(engine, asked)
+                        finally:
+                            engines.release(engine)
                     except Exception as err:
                         failed(report, name, err)
                 print_table(

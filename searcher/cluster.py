@@ -91,8 +91,11 @@ def _config(folder: Path, node: Node, nodes: list[Node]) -> str:
     data = folder / f"node{node.number}"
     fields = "\n".join(f"    rt_field = {name}" for name in FIELDS)
     attributes = "\n".join(f"    {kind} = {name}" for kind, name in ATTRIBUTES)
-    agents = "\n".join(f"    agent = 127.0.0.1:{n.agent_port}:shard" for n in nodes)
-    name_agents = "\n".join(f"    agent = 127.0.0.1:{n.agent_port}:shard_names" for n in nodes)
+    # persistent agent connections: a query does not pay a TCP handshake per shard
+    agents = "\n".join(f"    agent_persistent = 127.0.0.1:{n.agent_port}:shard" for n in nodes)
+    name_agents = "\n".join(
+        f"    agent_persistent = 127.0.0.1:{n.agent_port}:shard_names" for n in nodes
+    )
     common = (
         "    charset_table = 0..9, a..z, _\n    min_word_len = 1\n"
         "    index_field_lengths = 1\n    rt_mem_limit = 256M"
@@ -151,6 +154,7 @@ searchd
     binlog_path = {data}
     workers = threads
     max_packet_size = 32M
+    persistent_connections_limit = 8
     seamless_rotate = 0
 }}
 """
@@ -203,6 +207,22 @@ def _pid(folder: Path, node: Node) -> int | None:
     except PermissionError:
         pass
     return pid
+
+
+def free_port_base(count: int) -> int:
+    """A port with ``count`` free loopback ports from it on (for tests and benchmarks)."""
+    import random
+
+    for _ in range(200):
+        base = random.randrange(20_000, 60_000, 2)
+        try:
+            for port in range(base, base + count):
+                with socket.socket() as probe:
+                    probe.bind(("127.0.0.1", port))
+        except OSError:
+            continue
+        return base
+    raise ClusterError("no free ports for a local cluster")
 
 
 def answers(node: Node, timeout: float = 0.5) -> bool:

@@ -28,6 +28,7 @@ import hashlib
 import json
 import re
 import threading
+import time
 from collections.abc import Iterable, Iterator
 from datetime import datetime
 from pathlib import Path
@@ -74,6 +75,11 @@ RECOUNTED = 200
 #: Candidates the engine ranks by its own BM25F before the best are scored again as the
 #: embedded backend scores them (``searcher.backends.rescore``).
 RESCORE_WINDOW = 50
+#: Seconds the archive's size and field-length totals are reused between queries (they
+#: change only when an indexing run commits; reading them is a scan of every row).
+STATS_SECONDS = 5.0
+#: Distinct days a timeline may count (about 55 years).
+MAX_DAYS = 20_000
 #: Rows a query may rank (Sphinx's ``max_matches``); deeper pages are refused by
 #: ``Limits`` long before this.
 MAX_MATCHES = 100_000
@@ -323,17 +329,26 @@ class SphinxBackend:
                 raise SearcherError(f"the cluster refused a query ({err.args[-1]})") from None
         return []
 
-    def _read(self, sql: str, sets: bool = False) -> tuple[object, dict]:
-        """Run a query on the first node that answers; its rows and ``SHOW META``."""
+    def _batch(self, statements: list[str]) -> list[tuple[list, dict]]:
+        """Run ``statements`` in one round trip on the first node that answers; each
+        one's rows and its ``SHOW META``."""
+        sql = "; ".join(f"{statement}; SHOW META" for statement in statements)
         last: Exception | None = None
         for node in range(len(self.nodes)):
             try:
-                rows = self._sql(node, sql, sets)
-                meta = dict((row[0], row[-1]) for row in self._sql(node, "SHOW META"))
-                return rows, meta
+                sets = self._sql(node, sql, sets=True)
             except ClusterUnavailable as err:
                 last = err
+                continue
+            return [
+                (sets[2 * i], {row[0]: row[-1] for row in sets[2 * i + 1]})
+                for i in range(len(statements))
+            ]
         raise ClusterUnavailable(f"no node of {self.spec} answers ({last})")
+
+    def _read(self, sql: str) -> tuple[list, dict]:
+        """One query on the first node that answers: its rows and ``SHOW META``."""
+        return self._batch([sql])[0]
 
     @staticmethod
     def _partial(meta: dict) -> bool:
@@ -367,172 +382,207 @@ class SphinxBackend:
             f"ORDER BY undated ASC, date {direction}, WEIGHT() DESC, id ASC",
         )
 
-    def _count(self, tree: Node) -> tuple[int, bool]:
+    def _count_sql(self, tree: Node) -> str:
         exprs, where = self._where(compile_tree(tree))
-        _, meta = self._read(f"SELECT id{exprs} FROM articles{where} LIMIT 1 OPTION {self._ranker}")
-        return int(meta.get("total_found", 0)), self._partial(meta)
+        return f"SELECT id{exprs} FROM articles{where} LIMIT 1 OPTION ranker=none"
+
+    def _stats_sql(self) -> str:
+        sums = ", ".join(f"SUM({f}_len)" for f in SEARCH_FIELDS)
+        return f"SELECT COUNT(*), {sums} FROM articles"
+
+    def _ranked_sql(
+        self, compiled: _Compiled, ranks: bool, sort: str, first: int, count: int, collapse: bool
+    ) -> str:
+        exprs, where = self._where(compiled)
+        order_expr, order = self._order(sort, ranks)
+        group = f"GROUP BY grp WITHIN GROUP {order} " if collapse else ""
+        return (
+            f"SELECT id, grp, stored, WEIGHT() AS w{exprs}{order_expr} FROM articles{where} "
+            f"{group}{order} LIMIT {first}, {max(0, count - first)} "
+            # the engine keeps max_matches rows in its sorter: no more than the page needs
+            f"OPTION {self._ranker}, max_matches={max(1000, count)}"
+        )
+
+    def _grouped_sql(self, compiled: _Compiled, attribute: str, order: str, limit: int) -> str:
+        """Articles per value of ``attribute`` over the matches (each value of a
+        multi-valued attribute is its own group)."""
+        exprs, where = self._where(compiled)
+        return (
+            f"SELECT GROUPBY() AS g, COUNT(*) AS n{exprs} FROM articles{where} "
+            f"GROUP BY {attribute} ORDER BY {order} LIMIT {limit} "
+            f"OPTION max_matches={max(limit, 1000)}"
+        )
 
     def answer(
         self, parsed: ParsedQuery, query: str, first: int, count: int, sort: str,
         facets: bool, dates: bool, collapse: bool,
     ) -> Answer:  # fmt: skip
-        tree, fell_back = parsed.tree, False
-        total, partial = self._count(tree)
-        if not total and parsed.fallback is not None:
-            any_total, any_partial = self._count(parsed.fallback)
-            if any_total:
-                tree, fell_back, total, partial = parsed.fallback, True, any_total, any_partial
+        trees = [parsed.tree] + ([parsed.fallback] if parsed.fallback is not None else [])
+        rescore = parsed.has_words and sort == "relevance" and count <= RESCORE_WINDOW
+        stats = self._cached_stats() if rescore else None
+        asked = [self._count_sql(t) for t in trees]
+        if rescore and stats is None:
+            asked.append(self._stats_sql())
+        counted = self._batch(asked)
+        totals = [int(meta.get("total_found", 0)) for _, meta in counted[: len(trees)]]
+        if rescore and stats is None:
+            stats = self._remember_stats(counted[-1][0])
+        tree, fell_back, total, meta = parsed.tree, False, totals[0], counted[0][1]
+        if not total and len(totals) > 1 and totals[1]:
+            tree, fell_back, total, meta = parsed.fallback, True, totals[1], counted[1][1]
+        partial = self._partial(meta)
         compiled = compile_tree(tree)
-        ranked = self._ranked(compiled, parsed.has_words, sort, first, count, collapse, tree)
-        found_facets, all_dates = {}, None
-        if total and (facets or dates):
-            found_facets, all_dates, facet_partial = self._counts(compiled, total, facets)
-            partial = partial or facet_partial
-        elif dates:
-            all_dates = np.zeros(0, dtype=np.int64)
-        return Answer(total, ranked, fell_back, found_facets, all_dates, None, partial)
+        window = (0, RESCORE_WINDOW) if rescore else (first, count)
+        statements = [self._ranked_sql(compiled, parsed.has_words, sort, *window, collapse)]
+        wanted_counts = total and (facets or dates)
+        if wanted_counts:
+            statements.append(self._grouped_sql(compiled, "day", "day ASC", MAX_DAYS))
+            if facets:
+                statements += [
+                    self._grouped_sql(compiled, attribute, "n DESC", FACET_CANDIDATES)
+                    for attribute in FACET_ATTRIBUTES.values()
+                ]
+        found = self._batch(statements)
+        rows = found[0][0]
+        hits = [Ranked(_stored(row[2]), row[3] / 1e6) for row in rows]
+        if rescore:
+            hits, rows = self._rescored(tree, hits, rows, stats)
+            hits, rows = hits[first:count], rows[first:count]
+        if collapse and rows:
+            self._add_copies(compiled, hits, rows)
+        found_facets: dict = {}
+        all_dates = np.zeros(0, dtype=np.int64) if dates else None
+        if wanted_counts:
+            partial = partial or any(self._partial(meta) for _, meta in found[1:])
+            all_dates = _dates_of(found[1][0], total) if dates else None
+            if facets:
+                by_label = {
+                    label: [(row[0], int(row[1])) for row in found[2 + i][0]]
+                    for i, label in enumerate(FACET_ATTRIBUTES)
+                }
+                found_facets = self._merge_facets(compiled, by_label)
+        return Answer(total, hits, fell_back, found_facets, all_dates, None, partial)
 
     def _ranked(
-        self, compiled: _Compiled, ranks: bool, sort: str, first: int, count: int, collapse: bool,
+        self, compiled: _Compiled, ranks: bool, sort: str, first: int, count: int,
         tree: Node | None = None,
     ) -> list[Ranked]:  # fmt: skip
-        """Hits ``first`` to ``count`` of the ranking. By relevance, a window of the
-        engine's best is scored again as the embedded backend scores (``rescore``)."""
-        exprs, where = self._where(compiled)
-        order_expr, order = self._order(sort, ranks)
-        rescore = tree if (tree is not None and ranks and sort == "relevance") else None
-        if rescore is not None and count <= RESCORE_WINDOW:
-            first, count, wanted = 0, RESCORE_WINDOW, (first, count)
-        else:
-            rescore, wanted = None, None
-        group = ""
-        if collapse:
-            group = f"GROUP BY grp WITHIN GROUP {order} "
-        sql = (
-            f"SELECT id, grp, stored, WEIGHT() AS w{exprs}{order_expr} FROM articles{where} "
-            f"{group}{order} LIMIT {first}, {max(0, count - first)} "
-            f"OPTION {self._ranker}, max_matches={MAX_MATCHES}"
-        )
-        rows, _ = self._read(sql)
+        """Hits ``first`` to ``count``, every copy; a first window by relevance is scored
+        again as the embedded backend scores (``rescore``)."""
+        rescore = tree is not None and ranks and sort == "relevance" and count <= RESCORE_WINDOW
+        window = (0, RESCORE_WINDOW) if rescore else (first, count)
+        stats = self._cached_stats() if rescore else None
+        statements = [self._ranked_sql(compiled, ranks, sort, *window, False)]
+        if rescore and stats is None:
+            statements.append(self._stats_sql())
+        found = self._batch(statements)
+        rows = found[0][0]
         hits = [Ranked(_stored(row[2]), row[3] / 1e6) for row in rows]
-        if rescore is not None:
-            hits, rows = self._rescored(rescore, hits, rows)
-            hits, rows = hits[wanted[0] : wanted[1]], rows[wanted[0] : wanted[1]]
-        if collapse and rows:
-            copies = self._copies(compiled, {row[1] for row in rows})
-            for hit, row in zip(hits, rows, strict=True):
-                hit.similar = [i for i in copies.get(row[1], []) if i != hit.stored["id"]][:20]
+        if rescore:
+            if stats is None:
+                stats = self._remember_stats(found[1][0])
+            hits, rows = self._rescored(tree, hits, rows, stats)
+            hits = hits[first:count]
         return hits
 
-    def _rescored(self, tree: Node, hits: list[Ranked], rows: list) -> tuple[list, list]:
+    def _cached_stats(self) -> tuple | None:
+        """The archive's size and field-length totals, if read in the last few seconds."""
+        cached = getattr(self, "_stats_cache", None)
+        if cached is not None and time.monotonic() - cached[0] < STATS_SECONDS:
+            return cached[1]
+        return None
+
+    def _remember_stats(self, rows: list) -> tuple:
+        stats = tuple(int(v or 0) for v in rows[0]) if rows else (0,) * (1 + len(SEARCH_FIELDS))
+        self._stats_cache = (time.monotonic(), stats)
+        return stats
+
+    def _rescored(self, tree: Node, hits: list[Ranked], rows: list, stats: tuple) -> tuple:
         """The window re-ordered by the embedded backend's scores (ties keep the
         engine's order)."""
         from searcher.backends.rescore import Candidate, Scorer
 
-        scorer = Scorer(self.settings.ranking, self._statistics(tree))
+        scorer = Scorer(self.settings.ranking, self._statistics(tree, stats))
         for hit in hits:
             hit.score = scorer.score(tree, Candidate.of(hit.stored)) or 0.0
         order = sorted(range(len(hits)), key=lambda i: -hits[i].score)
         return [hits[i] for i in order], [rows[i] for i in order]
 
-    def _statistics(self, tree: Node):
+    def _statistics(self, tree: Node, stats: tuple):
         """Archive-wide counts for rescoring: articles, mean field lengths, and each
-        term's document frequency (cached until the archive's size changes)."""
+        term's document frequency (cached until the archive changes)."""
         from searcher.backends.rescore import Statistics
 
-        sums = ", ".join(f"SUM({f}_len)" for f in SEARCH_FIELDS)
-        rows, _ = self._read(f"SELECT COUNT(*), {sums} FROM articles")
-        articles, *totals = (int(v or 0) for v in rows[0]) if rows else (0, 0, 0, 0, 0)
+        articles, *totals = stats
         cache = getattr(self._local, "df", None)
         if cache is None or cache[0] != (articles, *totals):
             cache = self._local.df = ((articles, *totals), {})
         known: dict = cache[1]
-        wanted = {term for term in terms_of(tree) if (None, term) not in known}
-        if wanted:
+        terms = terms_of(tree)
+        anywhere = {term for term in terms if (None, term) not in known}
+        if anywhere:
             counts: dict[str, int] = {}
-            self._frequencies(wanted, counts, field=None)
-            known.update(((None, t), counts.get(t, 0)) for t in wanted)
+            self._frequencies(anywhere, counts, field=None)
+            known.update(((None, t), counts.get(t, 0)) for t in anywhere)
+        # per-field counts for phrases and field words, asked for together
+        fielded = [
+            (field, term)
+            for node in _scored_nodes(tree)
+            for field, term in _field_terms(node, self.settings.ranking.scoring != "bm25f")
+            if (field, term) not in known
+        ]
+        fielded = list(dict.fromkeys(fielded))
+        if fielded:
+            answers = self._batch([
+                f"SELECT id FROM articles WHERE MATCH({_quote(f'@{f} {token(t)}')}) LIMIT 1"
+                for f, t in fielded
+            ])  # fmt: skip
+            for key, (_, meta) in zip(fielded, answers, strict=True):
+                known[key] = int(meta.get("total_found", 0))
 
         def df(field: str | None, term: str) -> int:
-            key = (field, term)
-            if key not in known:
-                _, meta = self._read(
-                    f"SELECT id FROM articles WHERE MATCH({_quote(f'@{field} {token(term)}')}) "
-                    "LIMIT 1"
-                )
-                known[key] = int(meta.get("total_found", 0))
-            return known[key]
+            return known.get((field, term), 0)
 
         averages = {f: t / max(1, articles) for f, t in zip(SEARCH_FIELDS, totals, strict=True)}
         return Statistics(max(1, articles), averages, df)
 
-    def _copies(self, compiled: _Compiled, groups: set[int]) -> dict[int, list[str]]:
+    def _add_copies(self, compiled: _Compiled, hits: list[Ranked], rows: list) -> None:
+        """Each hit's copies among the matches (its story group's other articles)."""
         exprs, where = self._where(compiled)
         joiner = " AND " if where else " WHERE "
-        sql = (
-            f"SELECT id, grp, article_id{exprs} FROM articles{where}{joiner}grp IN {_ids(groups)} "
+        groups = _ids(sorted({row[1] for row in rows}))
+        found, _ = self._read(
+            f"SELECT id, grp, article_id{exprs} FROM articles{where}{joiner}grp IN {groups} "
             f"ORDER BY id ASC LIMIT 1000 OPTION max_matches=1000"
         )
-        rows, _ = self._read(sql)
-        found: dict[int, list[str]] = {}
-        for _, grp, article_id, *_ in rows:
-            found.setdefault(grp, []).append(article_id)
-        return found
-
-    def _grouped(self, compiled: _Compiled, attribute: str, order: str, limit: int) -> tuple:
-        """``(value, articles)`` per value of ``attribute`` over the matches (each value of
-        a multi-valued attribute is its own group); and whether a shard was missing."""
-        exprs, where = self._where(compiled)
-        rows, meta = self._read(
-            f"SELECT GROUPBY() AS g, COUNT(*) AS n{exprs} FROM articles{where} "
-            f"GROUP BY {attribute} ORDER BY {order} LIMIT {limit} "
-            f"OPTION max_matches={max(limit, 1000)}"
-        )
-        return [(row[0], int(row[1])) for row in rows], self._partial(meta)
-
-    def _counts(
-        self, compiled: _Compiled, total: int, facets: bool
-    ) -> tuple[dict[str, list[tuple[str, int]]], np.ndarray, bool]:
-        """Entity counts and the matches' dates, counted by the engine over every match."""
-        days, partial = self._grouped(compiled, "day", "day ASC", MAX_MATCHES)
-        dated = [(date_code(_from_day(day)), n) for day, n in days if day]
-        undated = total - sum(n for _, n in dated)
-        all_dates = np.concatenate(
-            [np.repeat(np.int64(code), n) for code, n in dated]
-            + [np.zeros(max(0, undated), dtype=np.int64)]
-        ) if dated or undated else np.zeros(0, dtype=np.int64)  # fmt: skip
-        found = {}
-        if facets:
-            by_label = {}
-            for label, attribute in FACET_ATTRIBUTES.items():
-                rows, missing = self._grouped(compiled, attribute, "n DESC", FACET_CANDIDATES)
-                by_label[label] = rows
-                partial = partial or missing
-            found = self._merge_facets(compiled, by_label)
-        return found, all_dates, partial
+        copies: dict[int, list[str]] = {}
+        for _, grp, article_id, *_ in found:
+            copies.setdefault(grp, []).append(article_id)
+        for hit, row in zip(hits, rows, strict=True):
+            hit.similar = [i for i in copies.get(row[1], []) if i != hit.stored["id"]][:20]
 
     def _names(self, ids: Iterable[int]) -> dict[int, str]:
-        """The ``LABEL\tName`` line of each facet id, a few thousand at a time."""
+        """The ``LABEL\\tName`` line of each facet id, a few thousand per statement."""
         ids = list(ids)
-        found: dict[int, str] = {}
-        for start in range(0, len(ids), 4000):  # Sphinx takes at most 4,096 values in IN()
-            chunk = ids[start : start + 4000]
-            rows, _ = self._read(
-                f"SELECT id, name FROM names WHERE id IN {_ids(chunk)} LIMIT {len(chunk)} "
-                f"OPTION max_matches={max(1000, len(chunk))}"
-            )
-            found.update((row[0], row[1]) for row in rows)
-        return found
+        if not ids:
+            return {}
+        statements = [
+            f"SELECT id, name FROM names WHERE id IN {_ids(ids[i : i + 4000])} "
+            f"LIMIT 4000 OPTION max_matches=4000"
+            for i in range(0, len(ids), 4000)  # Sphinx takes at most 4,096 values in IN()
+        ]
+        return {row[0]: row[1] for rows, _ in self._batch(statements) for row in rows}
 
     def _merge_facets(
-        self, compiled: _Compiled | None, by_label: dict[str, list], size: int | None = FACET_SIZE
+        self, compiled: _Compiled, by_label: dict[str, list], size: int | None = FACET_SIZE
     ) -> dict[str, list[tuple[str, int]]]:
         """Facet counts per raw name, merged into one line per entity (aliases, case);
-        an entity met under several names is counted again exactly, so an article that
-        uses two of its names counts once, as on the embedded backend."""
+        an entity met under several names is counted again exactly (in one batch), so
+        an article that uses two of its names counts once, as on the embedded backend."""
         aliases = self.aliases()
         names = self._names(value for rows in by_label.values() for value, _ in rows)
-        found: dict[str, list[tuple[str, int]]] = {}
+        ranked_by_label: dict[str, list[dict]] = {}
+        recounts: list[tuple[dict, str]] = []
         for label, rows in by_label.items():
             groups: dict[str, dict] = {}
             for value, count in rows:
@@ -557,15 +607,22 @@ class SphinxBackend:
                 # every name of the entity, also those too rare to be among the candidates
                 forms = aliases.all_forms(group["best"][1])
                 ids = set(group["ids"]) | {key_id(facet_line(label, f)) for f in forms}
-                if len(ids) > 1 and compiled is not None:
+                if len(ids) > 1:
                     both = _Compiled()
-                    both.match = compiled.match
-                    both.conditions = compiled.conditions
+                    both.match, both.conditions = compiled.match, compiled.conditions
                     attribute = FACET_ATTRIBUTES[label]
                     both.filters = [*compiled.filters, f"{attribute} IN {_ids(sorted(ids))}"]
                     exprs, where = self._where(both)
-                    _, meta = self._read(f"SELECT id{exprs} FROM articles{where} LIMIT 1")
-                    group["count"] = int(meta.get("total_found", group["count"]))
+                    recounts.append((group, f"SELECT id{exprs} FROM articles{where} LIMIT 1"))
+            ranked_by_label[label] = ranked
+        for start in range(0, len(recounts), 50):
+            chunk = recounts[start : start + 50]
+            for (group, _), (_, meta) in zip(
+                chunk, self._batch([sql for _, sql in chunk]), strict=True
+            ):
+                group["count"] = int(meta.get("total_found", group["count"]))
+        found: dict[str, list[tuple[str, int]]] = {}
+        for label, ranked in ranked_by_label.items():
             ranked.sort(key=lambda g: (-g["count"], g["best"][1]))
             if size is not None:
                 ranked = ranked[:size]
@@ -574,17 +631,18 @@ class SphinxBackend:
         return found
 
     def iter_ranked(self, parsed: ParsedQuery, sort: str) -> Iterator[Ranked]:
-        tree = parsed.tree
-        total, _ = self._count(tree)
-        if not total and parsed.fallback is not None:
-            tree = parsed.fallback
-            total, _ = self._count(tree)
+        trees = [parsed.tree] + ([parsed.fallback] if parsed.fallback is not None else [])
+        totals = [int(m.get("total_found", 0)) for _, m in self._batch(
+            [self._count_sql(t) for t in trees])]  # fmt: skip
+        tree, total = parsed.tree, totals[0]
+        if not total and len(totals) > 1:
+            tree, total = parsed.fallback, totals[1]
         compiled = compile_tree(tree)
         window = min(total, RESCORE_WINDOW)
-        yield from self._ranked(compiled, parsed.has_words, sort, 0, window, False, tree)
+        yield from self._ranked(compiled, parsed.has_words, sort, 0, window, tree)
         step = 500
         for first in range(window, min(total, MAX_MATCHES), step):
-            yield from self._ranked(compiled, parsed.has_words, sort, first, first + step, False)
+            yield from self._ranked(compiled, parsed.has_words, sort, first, first + step)
 
     def related(self, article_id: str, limit: int) -> tuple[list[Ranked], set[str]]:
         from searcher.backends.embedded import RELATED_TERMS, distinctive_terms
@@ -593,19 +651,17 @@ class SphinxBackend:
         if stored is None:
             return [], set()
         frequencies: dict[str, int] = {}
-
-        def doc_frequency(term: str) -> int:
-            return frequencies.get(term, 0)
-
         words = analyze(f"{stored.get('headline', '')} {stored.get('body', '')[:20_000]}")
         self._frequencies(set(words), frequencies)
-        terms = distinctive_terms(doc_frequency, self.count(), stored, RELATED_TERMS)
+        terms = distinctive_terms(
+            lambda term: frequencies.get(term, 0), self.count(), stored, RELATED_TERMS
+        )
         if not terms:
             return [], set()
         tree = word_union(terms)
         compiled = compile_tree(tree)
         compiled.filters.append(f"id <> {doc_id(article_id)}")
-        return self._ranked(compiled, True, "relevance", 0, limit, False, tree), set(terms)
+        return self._ranked(compiled, True, "relevance", 0, limit, tree), set(terms)
 
     def _frequencies(
         self, terms: set[str], into: dict[str, int], field: str | None = "body"
@@ -624,13 +680,20 @@ class SphinxBackend:
                 if term is not None:
                     into[term] = into.get(term, 0) + int(row[3])
 
+    def _all_names(self, limit: int) -> dict[str, list]:
+        """Articles per raw entity name over the whole archive, per label."""
+        everything = _Compiled()
+        found = self._batch([
+            self._grouped_sql(everything, attribute, "n DESC", limit)
+            for attribute in FACET_ATTRIBUTES.values()
+        ])  # fmt: skip
+        return {
+            label: [(row[0], int(row[1])) for row in found[i][0]]
+            for i, label in enumerate(FACET_ATTRIBUTES)
+        }
+
     def entity_counts(self) -> dict[str, list[tuple[str, int]]]:
-        sql = f"SELECT id FROM articles LIMIT 1 OPTION max_matches={MAX_MATCHES}"
-        for attribute in FACET_ATTRIBUTES.values():
-            sql += f" FACET {attribute} ORDER BY COUNT(*) DESC LIMIT 1000"
-        sets, _ = self._read(sql, sets=True)
-        by_label = {label: sets[1 + i] for i, label in enumerate(FACET_ATTRIBUTES)}
-        return self._merge_facets(_Compiled(), by_label, size=None)
+        return self._merge_facets(_Compiled(), self._all_names(1000), size=None)
 
     def article(self, article_id: str) -> dict | None:
         rows, _ = self._read(f"SELECT stored FROM articles WHERE id = {doc_id(article_id)}")
@@ -662,18 +725,13 @@ class SphinxBackend:
     def save_aliases(self, learned: dict[str, int], derived: list[list[str]]) -> None:
         text = _quote(json.dumps({"learned": learned, "derived": derived}, ensure_ascii=False))
         for node in range(len(self.nodes)):
-            self._sql(
-                node, f"REPLACE INTO kv (id, key, value) VALUES ({ALIASES_KEY}, 'aliases', {text})"
-            )
+            row = f"({ALIASES_KEY}, 'aliases', {text})"
+            self._sql(node, f"REPLACE INTO kv (id, key, value) VALUES {row}")
         self._aliases = None
 
     def name_counts(self) -> dict[str, int]:
-        """``"LABEL\tName"`` -> articles naming it, over the whole cluster."""
-        sql = f"SELECT id FROM articles LIMIT 1 OPTION max_matches={MAX_MATCHES}"
-        for attribute in FACET_ATTRIBUTES.values():
-            sql += f" FACET {attribute} ORDER BY COUNT(*) DESC LIMIT {MAX_MATCHES}"
-        sets, _ = self._read(sql, sets=True)
-        counts = {value: n for rows in sets[1:] for value, n in rows}
+        """``"LABEL\\tName"`` -> articles naming it, over the whole cluster."""
+        counts = {v: n for rows in self._all_names(MAX_MATCHES).values() for v, n in rows}
         names = self._names(counts)
         return {names[v]: n for v, n in counts.items() if v in names}
 
@@ -716,6 +774,37 @@ class SphinxBackend:
             with contextlib.suppress(Exception):  # already gone
                 conn.close()
         self._local.conns = {}
+
+
+def _scored_nodes(tree: Node) -> Iterator[Node]:
+    """The parts of a tree that rank (not exclusions or filters)."""
+    if isinstance(tree, (All, Any)):
+        for child in tree.children:
+            if not isinstance(child, Not):
+                yield from _scored_nodes(child)
+    elif isinstance(tree, (Word, Phrase, FieldWord)):
+        yield tree
+
+
+def _field_terms(node: Node, per_field: bool) -> list[tuple[str, str]]:
+    """``(field, term)`` pairs whose per-field document frequency scoring ``node`` needs."""
+    if isinstance(node, FieldWord):
+        return [(node.field, node.term)]
+    if isinstance(node, Phrase):
+        fields = [node.field] if node.field else SEARCH_FIELDS
+        return [(f, t) for f in fields for t in node.terms]
+    if isinstance(node, Word) and per_field:
+        return [(f, node.term) for f in SEARCH_FIELDS]
+    return []
+
+
+def _dates_of(days: list, total: int) -> np.ndarray:
+    """Each match's date code from articles-per-day counts (undated ones as 0)."""
+    dated = [(date_code(_from_day(row[0])), int(row[1])) for row in days if row[0]]
+    undated = max(0, total - sum(n for _, n in dated))
+    parts = [np.repeat(np.int64(code), n) for code, n in dated]
+    parts.append(np.zeros(undated, dtype=np.int64))
+    return np.concatenate(parts)
 
 
 def _from_day(day: int) -> datetime:

@@ -8,31 +8,16 @@ tests skip, except in CI (``CI=true``), where a missing engine is a failure.
 from __future__ import annotations
 
 import os
-import random
 import shutil
-import socket
 from pathlib import Path
 
 import pytest
 
+from searcher.cluster import free_port_base
 from tests.conftest import ROOT
 from tests.test_cli import run
 
 SEEDS = ROOT / "seeds"
-
-
-def _free_base(count: int) -> int:
-    """A port with ``count`` free ports from it on."""
-    for _ in range(200):
-        base = random.randrange(20_000, 60_000, 2)
-        try:
-            for port in range(base, base + count):
-                with socket.socket() as probe:
-                    probe.bind(("127.0.0.1", port))
-        except OSError:
-            continue
-        return base
-    raise RuntimeError("no free ports")
 
 
 @pytest.fixture(scope="session")
@@ -43,7 +28,7 @@ def cluster(tmp_path_factory) -> dict:
             pytest.fail("searchd is not installed (apt-get install sphinxsearch); CI needs it")
         pytest.skip("searchd is not installed (apt-get install sphinxsearch)")
     folder = tmp_path_factory.mktemp("cluster") / "nodes"
-    init = run("cluster", "init", str(folder), "--shards", "2", "--port", str(_free_base(4)))
+    init = run("cluster", "init", str(folder), "--shards", "2", "--port", str(free_port_base(4)))
     assert init.returncode == 0, init.stderr
     started = run("cluster", "start", str(folder))
     assert started.returncode == 0, started.stderr

@@ -1,0 +1,81 @@
+"""How the embedded and the cluster backend's costs grow with the archive.
+
+    python benchmarks/scale.py                       # 50k, 100k and 200k articles
+    python benchmarks/scale.py --sizes 10000,20000   # a quicker curve
+
+For each size (composed as ``suite.py`` composes archives past the real articles) and
+each backend it builds the index with 2 processes and prints: indexing articles/s,
+size on disk, and query latency p50/p95 (top 10 with snippets, warm, the suite's
+query list). Entities are off by default, since tagging costs the same on both
+backends and would only slow the curve down (``--entities`` puts them back). The cluster
+is a local two-shard Sphinx cluster (``search cluster init``); its size is its data
+folders, and its memory is not counted here.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import sys
+import tempfile
+from pathlib import Path
+
+import click
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+import corpus  # noqa: E402
+import engines  # noqa: E402
+from suite import QUERIES, build, latency  # noqa: E402
+
+BACKENDS = ("searcher", "searcher-sphinx-2")
+
+
+@click.command()
+@click.option("--sizes", default="50000,100000,200000", show_default=True)
+@click.option("--entities", is_flag=True, help="Tag entities too (slower to index).")
+@click.option("--rounds", default=1, show_default=True)
+@click.option(
+    "--json", "json_path", type=click.Path(path_type=Path),
+    default=Path("benchmarks/results/scale.json"), show_default=True,
+)  # fmt: skip
+def main(sizes: str, entities: bool, rounds: int, json_path: Path) -> None:
+    queries = [q for q in QUERIES.read_text("utf-8").splitlines() if q and not q.startswith("#")]
+    rows = []
+    print(
+        f"{'articles':>9} {'backend':<18} {'docs/s':>8} {'size MB':>9} {'p50 ms':>8} {'p95 ms':>8}"
+    )
+    with tempfile.TemporaryDirectory(prefix="searcher-scale-") as tmp:
+        work = Path(tmp)
+        for size in (int(s) for s in sizes.split(",")):
+            docs, _ = corpus.archive(size)
+            source = corpus.write_jsonl(docs, work / f"archive-{size}.jsonl")
+            del docs
+            for name in BACKENDS:
+                folder = work / f"{name}-{size}"
+                options = {"entities": entities, "match": "all"}
+                built = build(name, folder, source, 2, options)
+                engine = engines.make_existing(name, folder, **options)
+                try:
+                    timing = latency(engine, queries, rounds)
+                finally:
+                    engines.release(engine)
+                row = {
+                    "articles": size, "backend": name, "docs_per_s": size / built["seconds"],
+                    "size_mb": built["size_mb"], "p50_ms": timing["p50_ms"],
+                    "p95_ms": timing["p95_ms"],
+                }  # fmt: skip
+                rows.append(row)
+                print(
+                    f"{size:>9,} {name:<18} {row['docs_per_s']:>8,.0f} {row['size_mb']:>9,.0f} "
+                    f"{row['p50_ms']:>8.1f} {row['p95_ms']:>8.1f}",
+                    flush=True,
+                )
+                shutil.rmtree(folder, ignore_errors=True)
+    json_path.parent.mkdir(parents=True, exist_ok=True)
+    json_path.write_text(json.dumps(rows, indent=2), "utf-8")
+    print(f"wrote {json_path}")
+
+
+if __name__ == "__main__":
+    main()
