@@ -63,6 +63,16 @@ def _existing(backend: SphinxBackend, grouper: Grouper) -> dict[str, str]:
     return found
 
 
+def _truncate(backend: SphinxBackend, node: int, table: str) -> None:
+    """Empty a table: Sphinx 2.2 says ``TRUNCATE RTINDEX``, Manticore ``TRUNCATE TABLE``."""
+    try:
+        backend._sql(node, f"TRUNCATE RTINDEX {table}")
+    except ClusterUnavailable:
+        raise
+    except SearcherError:
+        backend._sql(node, f"TRUNCATE TABLE {table}")
+
+
 def _check_every_shard(backend: SphinxBackend) -> None:
     for node in range(len(backend.nodes)):
         try:
@@ -113,8 +123,8 @@ def write(
     _check_every_shard(backend)
     if options.rebuild:
         for node in range(len(backend.nodes)):
-            backend._sql(node, "TRUNCATE RTINDEX shard")
-            backend._sql(node, "TRUNCATE RTINDEX shard_names")
+            for table in ("shard", "shard_names"):
+                _truncate(backend, node, table)
     grouper = Grouper()
     existing = {} if options.rebuild else _existing(backend, grouper)
 
