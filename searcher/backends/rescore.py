@@ -16,11 +16,11 @@ from dataclasses import dataclass
 
 from whoosh.util.numeric import byte_to_length, length_to_byte
 
-from searcher.analysis import term_positions
 from searcher.evaluation import idf, saturate
 from searcher.querytree import All, Any, FieldWord, Node, Not, Phrase, Word
 from searcher.schema import ENTITY_FIELDS, SEARCH_FIELDS
 from searcher.settings import Ranking
+from searcher.spans import find_spans
 
 
 def field_texts(stored: dict) -> dict[str, str]:
@@ -41,21 +41,22 @@ def quantised(length: int) -> float:
 
 @dataclass
 class Candidate:
-    """One article's term counts per field and the field lengths (as Whoosh keeps them)."""
+    """One article's counts of the query's terms per field, and the field lengths (in
+    terms, as Whoosh keeps them: quantised to a byte)."""
 
     counts: dict[str, Counter]
     lengths: dict[str, float]
 
     @classmethod
-    def of(cls, stored: dict) -> Candidate:
-        counts: dict[str, Counter] = {}
-        lengths: dict[str, float] = {}
-        for field, text in field_texts(stored).items():
-            # the indexer's own per-word cache: the same terms, much faster than the chain
-            found = Counter({t: len(p) for t, p in term_positions(text).items()})
-            counts[field] = found
-            lengths[field] = quantised(sum(found.values()))
-        return cls(counts, lengths)
+    def of(cls, stored: dict, lengths: dict[str, int], terms: set[str]) -> Candidate:
+        """``lengths`` are the fields' lengths in terms (the engine keeps them); only
+        ``terms`` are counted, found by the snippets' span search (a regular expression
+        of the words that carry them, not an analysis of every word)."""
+        counts = {
+            field: Counter(term for term, _, _ in find_spans(text, terms))
+            for field, text in field_texts(stored).items()
+        }
+        return cls(counts, {f: quantised(int(n)) for f, n in lengths.items()})
 
 
 @dataclass
