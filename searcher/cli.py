@@ -553,8 +553,10 @@ def stats_command(index_dir, as_json) -> None:
     if stats.terms >= 0:
         click.echo(f"terms:          {stats.terms:,}")
     click.echo(f"size on disk:   {stats.size_bytes / 1e6:,.1f} MB")
-    click.echo(f"schema version: {stats.schema_version}")
-    click.echo(f"last update:    {stats.updated}")
+    if stats.schema_version:  # a cluster keeps no schema version or update time
+        click.echo(f"schema version: {stats.schema_version}")
+    if stats.updated:
+        click.echo(f"last update:    {stats.updated}")
 
 
 if __name__ == "__main__":
