@@ -24,9 +24,7 @@ page are built from it by the same code as on the embedded backend.
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import json
-import re
 import threading
 import time
 from collections.abc import Iterable, Iterator
@@ -36,20 +34,27 @@ from pathlib import Path
 import numpy as np
 
 from searcher.aliases import AliasTable, build_table
-from searcher.analysis import analyze, names_analyzer
+from searcher.analysis import analyze
 from searcher.backends import Answer, Ranked
+from searcher.backends.sphinxql import (
+    FACET_ATTRIBUTES,
+    Compiled,
+    compile_tree,
+    doc_id,
+    in_list,
+    key_id,
+    quote,
+    token,
+)  # fmt: skip
 from searcher.errors import SearcherError
-from searcher.evaluation import ORDERS
 from searcher.facets import FACET_SIZE, facet_line, split_facet_line
 from searcher.indexer import IndexOptions, IndexReport
 from searcher.postings import date_code
-from searcher.query import ParsedQuery, source_words, word_union
+from searcher.query import ParsedQuery, word_union
 from searcher.querytree import (
     All,
     Any,
-    DateRange,
     FieldWord,
-    Keyword,
     Node,
     Not,
     Phrase,
@@ -57,16 +62,11 @@ from searcher.querytree import (
 )  # fmt: skip
 from searcher.querytree import terms as terms_of
 from searcher.results import Stats
-from searcher.schema import ENTITY_FIELDS, SEARCH_FIELDS
+from searcher.schema import SEARCH_FIELDS
 from searcher.settings import Settings
 
-#: The token every article's ``every`` field holds (``u_`` then a non-hex letter: no
-#: encoded term can be it).
-EVERY = "u_all"
 #: The ``kv`` row holding the learned aliases.
 ALIASES_KEY = 1
-#: Facet labels and the attribute each is counted on.
-FACET_ATTRIBUTES = {"PER": "facet_per", "LOC": "facet_loc", "ORG": "facet_org"}
 #: Names asked of the engine per label before aliases are merged and the top kept.
 FACET_CANDIDATES = 1000
 #: Entities per label whose names are counted together again (an article naming one
@@ -88,162 +88,12 @@ MAX_DAYS = 20_000
 #: Rows a query may rank (Sphinx's ``max_matches``); deeper pages are refused by
 #: ``Limits`` long before this.
 MAX_MATCHES = 100_000
-#: Stored fields kept in the ``stored`` JSON attribute.
-STORED = (
-    "id", "headline", "lead_headline", "kicker", "body", "source", "url", "dateline",
-    "group_id", "path", "date_text", "checksum", "date", "person", "place", "org",
-)  # fmt: skip
-_PLAIN = re.compile(r"^[0-9a-z]+$")
 #: Each searchable field's length in terms (``index_field_lengths`` keeps them).
 _LENGTHS = ", ".join(f"{field}_len" for field in SEARCH_FIELDS)
-_NAMES = names_analyzer()
 
 
 class ClusterUnavailable(SearcherError):
     """No node of the cluster answers, or a shard needed for writing does not."""
-
-
-def token(term: str) -> str:
-    """A term as the cluster indexes it (plain, or ``u_`` + hex)."""
-    return term if _PLAIN.match(term) else "u_" + term.encode("utf-8").hex()
-
-
-def key_id(text: str) -> int:
-    """A stable positive 63-bit id for a key (an article id, an entity key, a word)."""
-    value = int.from_bytes(hashlib.blake2b(text.encode("utf-8"), digest_size=8).digest(), "big")
-    return (value & (2**63 - 1)) or 1
-
-
-def doc_id(article_id: str) -> int:
-    return key_id("doc\x00" + article_id)
-
-
-def _name_keys(names: str) -> list[str]:
-    return list(dict.fromkeys(t.text for t in _NAMES(names.replace(";", ","))))
-
-
-def _day(when: datetime | None) -> int:
-    return when.year * 10_000 + when.month * 100 + when.day if when else 0
-
-
-def _quote(text: str) -> str:
-    return "'" + text.replace("\\", "\\\\").replace("'", "\\'") + "'"
-
-
-def _ids(values: Iterable[int]) -> str:
-    return "(" + ",".join(str(v) for v in values) + ")"
-
-
-# Compiling the query tree ----------------------------------------------------------
-
-
-class _Compiled:
-    """A tree as a ``MATCH()`` expression plus ``WHERE`` conditions (select expressions)."""
-
-    def __init__(self) -> None:
-        self.match: list[str] = []
-        #: Plain attribute filters, and boolean expressions for the rest.
-        self.filters: list[str] = []
-        self.conditions: list[str] = []
-
-
-def _text(node: Node) -> str:
-    """The ``MATCH()`` syntax of a text node (words, phrases, field limits)."""
-    if isinstance(node, Word):
-        return token(node.term)
-    if isinstance(node, Phrase):
-        words = '"' + " ".join(token(t) for t in node.terms) + '"'
-        return f"(@{node.field} {words})" if node.field else words
-    if isinstance(node, FieldWord):
-        return f"(@{node.field} {token(node.term)})"
-    if isinstance(node, All):
-        kept = [_text(c) for c in node.children if not isinstance(c, Not)]
-        left = [f"-({_text(c.child)})" for c in node.children if isinstance(c, Not)]
-        return "(" + " ".join(kept + left) + ")"
-    if isinstance(node, Any):
-        return "(" + " | ".join(_text(c) for c in node.children) + ")"
-    raise ValueError(f"not a text node: {node!r}")
-
-
-def _is_text(node: Node) -> bool:
-    if isinstance(node, (Word, Phrase, FieldWord)):
-        return True
-    if isinstance(node, (All, Any)) and node.children:
-        return all(_is_text(c.child if isinstance(c, Not) else c) for c in node.children)
-    return False
-
-
-def _native(node: Node) -> list[str] | None:
-    """A filter node as plain ``WHERE`` filters on attributes (what every query form,
-    facets included, passes to the shards), or None when it needs an expression."""
-    if isinstance(node, Keyword):
-        return [f"{node.field} = {key_id(node.value)}"]
-    if isinstance(node, DateRange):
-        low = date_code(node.start) if node.start is not None else 1
-        high = date_code(node.stop) if node.stop is not None else 2**62
-        return [f"date BETWEEN {max(1, low)} AND {high}"]
-    if isinstance(node, All) and node.children:
-        parts = [_native(c) for c in node.children]
-        return None if any(p is None for p in parts) else [x for p in parts for x in p]
-    negate = isinstance(node, Not)
-    inner = node.child if negate else node
-    keywords = [inner] if isinstance(inner, Keyword) else (
-        list(inner.children) if isinstance(inner, Any) else []
-    )  # fmt: skip
-    if keywords and all(isinstance(c, Keyword) for c in keywords):
-        fields = {c.field for c in keywords}
-        if len(fields) == 1:
-            values = ", ".join(str(key_id(c.value)) for c in keywords)
-            return [f"{fields.pop()} {'NOT IN' if negate else 'IN'} ({values})"]
-    return None
-
-
-def _condition(node: Node) -> str:
-    """A filter node as a boolean select expression (filters ``_native`` cannot say)."""
-    if isinstance(node, Keyword):
-        return f"IN({node.field}, {key_id(node.value)})"
-    if isinstance(node, DateRange):
-        parts = ["date > 0"]
-        if node.start is not None:
-            parts.append(f"date >= {date_code(node.start)}")
-        if node.stop is not None:
-            parts.append(f"date <= {date_code(node.stop)}")
-        return "(" + " AND ".join(parts) + ")"
-    if isinstance(node, Any) and all(isinstance(c, Keyword) for c in node.children):
-        fields = {c.field for c in node.children}
-        if len(fields) == 1:
-            field = fields.pop()
-            return f"IN({field}, {', '.join(str(key_id(c.value)) for c in node.children)})"
-    if isinstance(node, (All, Any)) and node.children:
-        joiner = " AND " if isinstance(node, All) else " OR "
-        return "(" + joiner.join(_condition(c) for c in node.children) + ")"
-    if isinstance(node, Not):
-        return f"NOT {_condition(node.child)}"
-    raise ValueError(f"cannot filter on {node!r}")
-
-
-def compile_tree(tree: Node) -> _Compiled:
-    """The tree as SphinxQL: text parts go to ``MATCH()``, filters to conditions."""
-    compiled = _Compiled()
-    parts = tree.children if isinstance(tree, All) else (tree,)
-    if isinstance(tree, Any) and not tree.children:
-        compiled.conditions.append("0")  # nothing
-        return compiled
-    text, banned = [], []
-    for part in parts:
-        if isinstance(part, Not) and _is_text(part.child):
-            banned.append(f"-({_text(part.child)})")
-        elif _is_text(part):
-            text.append(_text(part))
-        elif (native := _native(part)) is not None:
-            compiled.filters.extend(native)
-        else:
-            compiled.conditions.append(_condition(part))
-    if banned and not text:
-        text.append(f"(@every {EVERY})")  # exclusions alone are not computable
-    if text:
-        compiled.match.append(" ".join(text + banned))
-    return compiled
 
 
 # The backend -------------------------------------------------------------------------
@@ -376,11 +226,11 @@ class SphinxBackend:
 
     # Querying ----------------------------------------------------------------
 
-    def _where(self, compiled: _Compiled) -> tuple[str, str]:
+    def _where(self, compiled: Compiled) -> tuple[str, str]:
         """``(select expressions, WHERE clause)`` for a compiled tree."""
         exprs, where = [], []
         if compiled.match:
-            where.append(f"MATCH({_quote(compiled.match[0])})")
+            where.append(f"MATCH({quote(compiled.match[0])})")
         where.extend(compiled.filters)
         for n, condition in enumerate(compiled.conditions):
             exprs.append(f", {condition} AS f{n}")
@@ -405,7 +255,7 @@ class SphinxBackend:
         return f"SELECT COUNT(*), {sums} FROM articles"
 
     def _ranked_sql(
-        self, compiled: _Compiled, ranks: bool, sort: str, first: int, count: int, collapse: bool
+        self, compiled: Compiled, ranks: bool, sort: str, first: int, count: int, collapse: bool
     ) -> str:
         exprs, where = self._where(compiled)
         order_expr, order = self._order(sort, ranks)
@@ -418,7 +268,7 @@ class SphinxBackend:
             f"OPTION {self._ranker}, max_matches={max(1000, count)}"
         )
 
-    def _grouped_sql(self, compiled: _Compiled, attribute: str, order: str, limit: int) -> str:
+    def _grouped_sql(self, compiled: Compiled, attribute: str, order: str, limit: int) -> str:
         """Articles per value of ``attribute`` over the matches (each value of a
         multi-valued attribute is its own group)."""
         exprs, where = self._where(compiled)
@@ -479,7 +329,7 @@ class SphinxBackend:
         return Answer(total, hits, fell_back, found_facets, all_dates, None, partial)
 
     def _ranked(
-        self, compiled: _Compiled, ranks: bool, sort: str, first: int, count: int,
+        self, compiled: Compiled, ranks: bool, sort: str, first: int, count: int,
         tree: Node | None = None,
     ) -> list[Ranked]:  # fmt: skip
         """Hits ``first`` to ``count``, every copy; a first window by relevance is scored
@@ -551,7 +401,7 @@ class SphinxBackend:
         fielded = list(dict.fromkeys(fielded))
         if fielded:
             answers = self._batch([
-                f"SELECT id FROM articles WHERE MATCH({_quote(f'@{f} {token(t)}')}) LIMIT 1"
+                f"SELECT id FROM articles WHERE MATCH({quote(f'@{f} {token(t)}')}) LIMIT 1"
                 for f, t in fielded
             ])  # fmt: skip
             for key, (_, meta) in zip(fielded, answers, strict=True):
@@ -563,11 +413,11 @@ class SphinxBackend:
         averages = {f: t / max(1, articles) for f, t in zip(SEARCH_FIELDS, totals, strict=True)}
         return Statistics(max(1, articles), averages, df)
 
-    def _add_copies(self, compiled: _Compiled, hits: list[Ranked], rows: list) -> None:
+    def _add_copies(self, compiled: Compiled, hits: list[Ranked], rows: list) -> None:
         """Each hit's copies among the matches (its story group's other articles)."""
         exprs, where = self._where(compiled)
         joiner = " AND " if where else " WHERE "
-        groups = _ids(sorted({row[1] for row in rows}))
+        groups = in_list(sorted({row[1] for row in rows}))
         found, _ = self._read(
             f"SELECT id, grp, article_id{exprs} FROM articles{where}{joiner}grp IN {groups} "
             f"ORDER BY id ASC LIMIT 1000 OPTION max_matches=1000"
@@ -584,14 +434,14 @@ class SphinxBackend:
         if not ids:
             return {}
         statements = [
-            f"SELECT id, name FROM names WHERE id IN {_ids(ids[i : i + 4000])} "
+            f"SELECT id, name FROM names WHERE id IN {in_list(ids[i : i + 4000])} "
             f"LIMIT 4000 OPTION max_matches=4000"
             for i in range(0, len(ids), 4000)  # Sphinx takes at most 4,096 values in IN()
         ]
         return {row[0]: row[1] for rows, _ in self._batch(statements) for row in rows}
 
     def _merge_facets(
-        self, compiled: _Compiled, by_label: dict[str, list], size: int | None = FACET_SIZE
+        self, compiled: Compiled, by_label: dict[str, list], size: int | None = FACET_SIZE
     ) -> dict[str, list[tuple[str, int]]]:
         """Facet counts per raw name, merged into one line per entity (aliases, case);
         an entity met under several names is counted again exactly (in one batch), so
@@ -625,10 +475,10 @@ class SphinxBackend:
                 forms = aliases.all_forms(group["best"][1])
                 ids = set(group["ids"]) | {key_id(facet_line(label, f)) for f in forms}
                 if len(ids) > 1:
-                    both = _Compiled()
+                    both = Compiled()
                     both.match, both.conditions = compiled.match, compiled.conditions
                     attribute = FACET_ATTRIBUTES[label]
-                    both.filters = [*compiled.filters, f"{attribute} IN {_ids(sorted(ids))}"]
+                    both.filters = [*compiled.filters, f"{attribute} IN {in_list(sorted(ids))}"]
                     exprs, where = self._where(both)
                     recounts.append((group, f"SELECT id{exprs} FROM articles{where} LIMIT 1"))
             ranked_by_label[label] = ranked
@@ -689,7 +539,7 @@ class SphinxBackend:
         text = " ".join(f"@{field} {t}" if field else t for t in plain)
         for node in range(len(self.nodes)):
             try:
-                rows = self._sql(node, f"CALL KEYWORDS({_quote(text)}, 'shard', 1)")
+                rows = self._sql(node, f"CALL KEYWORDS({quote(text)}, 'shard', 1)")
             except ClusterUnavailable:
                 continue
             for row in rows:
@@ -699,7 +549,7 @@ class SphinxBackend:
 
     def _all_names(self, limit: int) -> dict[str, list]:
         """Articles per raw entity name over the whole archive, per label."""
-        everything = _Compiled()
+        everything = Compiled()
         found = self._batch([
             self._grouped_sql(everything, attribute, "n DESC", limit)
             for attribute in FACET_ATTRIBUTES.values()
@@ -710,7 +560,7 @@ class SphinxBackend:
         }
 
     def entity_counts(self) -> dict[str, list[tuple[str, int]]]:
-        return self._merge_facets(_Compiled(), self._all_names(1000), size=None)
+        return self._merge_facets(Compiled(), self._all_names(1000), size=None)
 
     def article(self, article_id: str) -> dict | None:
         rows, _ = self._read(f"SELECT stored FROM articles WHERE id = {doc_id(article_id)}")
@@ -740,7 +590,7 @@ class SphinxBackend:
         return {"learned": known.get("learned", {}), "derived": known.get("derived", [])}
 
     def save_aliases(self, learned: dict[str, int], derived: list[list[str]]) -> None:
-        text = _quote(json.dumps({"learned": learned, "derived": derived}, ensure_ascii=False))
+        text = quote(json.dumps({"learned": learned, "derived": derived}, ensure_ascii=False))
         for node in range(len(self.nodes)):
             row = f"({ALIASES_KEY}, 'aliases', {text})"
             self._sql(node, f"REPLACE INTO kv (id, key, value) VALUES {row}")
@@ -783,7 +633,7 @@ class SphinxBackend:
         for article_id in present:
             by_shard.setdefault(self.shard_of(article_id), []).append(doc_id(article_id))
         for node, doc_ids in by_shard.items():
-            self._sql(node, f"DELETE FROM shard WHERE id IN {_ids(doc_ids)}")
+            self._sql(node, f"DELETE FROM shard WHERE id IN {in_list(doc_ids)}")
         return present
 
     def close(self) -> None:
@@ -837,41 +687,4 @@ def _stored(text: str) -> dict:
     return stored
 
 
-def row_of(doc: dict) -> dict:
-    """The values of one article's row (``doc`` is ``searcher.indexer.to_document``'s)."""
-    date = doc.get("date")
-    keys = {field: _name_keys(doc.get(field, "")) for field in (*ENTITY_FIELDS.values(), "entity")}
-    facets = {
-        attribute: [
-            key_id(facet_line(label, n)) for n in doc.get(ENTITY_FIELDS[label], "").split(",") if n
-        ]
-        for label, attribute in FACET_ATTRIBUTES.items()
-    }
-    stored = {k: doc.get(k, "") for k in STORED}
-    stored["date"] = date.isoformat() if date else ""
-    texts = {field: analyze(doc.get(field) or "") for field in SEARCH_FIELDS}
-    return {
-        "id": doc_id(doc["id"]),
-        **{field: " ".join(token(t) for t in terms) for field, terms in texts.items()},
-        "every": EVERY,
-        "date": date_code(date) if date else 0,
-        "day": _day(date),
-        "grp": key_id("group\x00" + (doc.get("group_id") or doc["id"])),
-        **{f: [key_id(k) for k in keys[f]] for f in keys},
-        "source": [key_id(w) for w in source_words(doc.get("source", ""))],
-        **facets,
-        "article_id": doc["id"],
-        "checksum": doc.get("checksum", ""),
-        "group_id": doc.get("group_id") or doc["id"],
-        "minhash": (doc.get("minhash") or b"").hex(),
-        "stored": json.dumps(stored, ensure_ascii=False),
-        "_names": {
-            key_id(facet_line(label, n)): facet_line(label, n)
-            for label, field in ENTITY_FIELDS.items()
-            for n in doc.get(field, "").split(",")
-            if n
-        },
-    }
-
-
-__all__ = ["ORDERS", "SphinxBackend", "compile_tree", "doc_id", "key_id", "row_of", "token"]
+__all__ = ["ClusterUnavailable", "SphinxBackend"]

@@ -10,19 +10,27 @@ completes it without duplicates.
 
 from __future__ import annotations
 
+import json
 import time
 from collections import Counter
 from collections.abc import Iterable
 from concurrent.futures import ProcessPoolExecutor
+from datetime import datetime
 from pathlib import Path
 
 from searcher.aliases import from_names
+from searcher.analysis import analyze, names_analyzer
 from searcher.article import Problem
-from searcher.backends.sphinx import ClusterUnavailable, SphinxBackend, _quote, row_of
+from searcher.backends.sphinx import ClusterUnavailable, SphinxBackend
+from searcher.backends.sphinxql import EVERY, FACET_ATTRIBUTES, doc_id, key_id, quote, token
 from searcher.cluster import ATTRIBUTES, FIELDS
 from searcher.duplicates import Grouper, from_bytes
 from searcher.errors import SearcherError
+from searcher.facets import facet_line
 from searcher.indexer import IndexOptions, IndexReport, jobs_to_write, prepare_article
+from searcher.postings import date_code
+from searcher.query import source_words
+from searcher.schema import ENTITY_FIELDS, SEARCH_FIELDS
 from searcher.sources import Scope, read_archive
 
 _MVA = {name for kind, name in ATTRIBUTES if kind == "rt_attr_multi_64"}
@@ -36,7 +44,7 @@ def _value(name: str, value) -> str:
         return "(" + ",".join(str(v) for v in value) + ")"
     if isinstance(value, int):
         return str(value)
-    return _quote(str(value))
+    return quote(str(value))
 
 
 def _existing(backend: SphinxBackend, grouper: Grouper) -> dict[str, str]:
@@ -103,7 +111,7 @@ def _write_batch(backend: SphinxBackend, rows: list[dict]) -> None:
             # a transaction holds one table: the names go after (harmless if repeated)
             names = {k: v for row in shard_rows for k, v in row["_names"].items()}
             if names:
-                values = ",".join(f"({k},{_quote(v)},{_quote(v)})" for k, v in names.items())
+                values = ",".join(f"({k},{quote(v)},{quote(v)})" for k, v in names.items())
                 backend._sql(node, f"REPLACE INTO shard_names (id, line, name) VALUES {values}")
         except ClusterUnavailable as err:
             raise ClusterUnavailable(
@@ -179,3 +187,56 @@ def write(
         backend.save_aliases(dict(learned), from_names(backend.name_counts()))
     report.seconds = time.perf_counter() - began
     return report
+
+
+#: Stored fields kept in the ``stored`` JSON attribute.
+STORED = (
+    "id", "headline", "lead_headline", "kicker", "body", "source", "url", "dateline",
+    "group_id", "path", "date_text", "checksum", "date", "person", "place", "org",
+)  # fmt: skip
+_NAMES = names_analyzer()
+
+
+def _name_keys(names: str) -> list[str]:
+    return list(dict.fromkeys(t.text for t in _NAMES(names.replace(";", ","))))
+
+
+def _day(when: datetime | None) -> int:
+    return when.year * 10_000 + when.month * 100 + when.day if when else 0
+
+
+def row_of(doc: dict) -> dict:
+    """The values of one article's row (``doc`` is ``searcher.indexer.to_document``'s)."""
+    date = doc.get("date")
+    keys = {field: _name_keys(doc.get(field, "")) for field in (*ENTITY_FIELDS.values(), "entity")}
+    facets = {
+        attribute: [
+            key_id(facet_line(label, n)) for n in doc.get(ENTITY_FIELDS[label], "").split(",") if n
+        ]
+        for label, attribute in FACET_ATTRIBUTES.items()
+    }
+    stored = {k: doc.get(k, "") for k in STORED}
+    stored["date"] = date.isoformat() if date else ""
+    texts = {field: analyze(doc.get(field) or "") for field in SEARCH_FIELDS}
+    return {
+        "id": doc_id(doc["id"]),
+        **{field: " ".join(token(t) for t in terms) for field, terms in texts.items()},
+        "every": EVERY,
+        "date": date_code(date) if date else 0,
+        "day": _day(date),
+        "grp": key_id("group\x00" + (doc.get("group_id") or doc["id"])),
+        **{f: [key_id(k) for k in keys[f]] for f in keys},
+        "source": [key_id(w) for w in source_words(doc.get("source", ""))],
+        **facets,
+        "article_id": doc["id"],
+        "checksum": doc.get("checksum", ""),
+        "group_id": doc.get("group_id") or doc["id"],
+        "minhash": (doc.get("minhash") or b"").hex(),
+        "stored": json.dumps(stored, ensure_ascii=False),
+        "_names": {
+            key_id(facet_line(label, n)): facet_line(label, n)
+            for label, field in ENTITY_FIELDS.items()
+            for n in doc.get(field, "").split(",")
+            if n
+        },
+    }
