@@ -35,11 +35,12 @@ BACKENDS = ("searcher", "searcher-sphinx-2")
 @click.option("--sizes", default="50000,100000,200000", show_default=True)
 @click.option("--entities", is_flag=True, help="Tag entities too (slower to index).")
 @click.option("--rounds", default=1, show_default=True)
+@click.option("--backends", default=",".join(BACKENDS), show_default=True)
 @click.option(
     "--json", "json_path", type=click.Path(path_type=Path),
     default=Path("benchmarks/results/scale.json"), show_default=True,
 )  # fmt: skip
-def main(sizes: str, entities: bool, rounds: int, json_path: Path) -> None:
+def main(sizes: str, entities: bool, rounds: int, backends: str, json_path: Path) -> None:
     queries = [q for q in QUERIES.read_text("utf-8").splitlines() if q and not q.startswith("#")]
     rows = []
     print(
@@ -51,7 +52,7 @@ def main(sizes: str, entities: bool, rounds: int, json_path: Path) -> None:
             docs, _ = corpus.archive(size)
             source = corpus.write_jsonl(docs, work / f"archive-{size}.jsonl")
             del docs
-            for name in BACKENDS:
+            for name in backends.split(","):
                 folder = work / f"{name}-{size}"
                 options = {"entities": entities, "match": "all"}
                 built = build(name, folder, source, 2, options)
