@@ -7,7 +7,7 @@ import sys
 
 from searcher import Archive
 from searcher.duplicates import Grouper, canonical_url
-from tests.conftest import ROOT, indosum_records
+from tests.conftest import ROOT, indosum_records, needs_shared_data
 from tests.test_cli import run
 
 sys.path.insert(0, str(ROOT / "benchmarks"))
@@ -78,6 +78,7 @@ def test_same_topic_stories_stay_apart():
     assert grouper.assign("a-lagi", a["body"] + "\n\nBaca berita lainnya.")[0] == "a"
 
 
+@needs_shared_data
 def test_grouping_precision_and_recall_on_the_test_set(capsys):
     from click.testing import CliRunner
 

@@ -12,7 +12,7 @@ from searcher import Archive
 from searcher.article import Article, Problem
 from searcher.dates import parse_date
 from searcher.sources import read_archive
-from tests.conftest import SEED, SHARED_DATA, indosum_records
+from tests.conftest import SEED, SHARED_DATA, indosum_records, needs_shared_data
 
 GOOD_BODY = (
     "Harga cabai rawit di Pasar Induk Kramat Jati kembali naik menjelang akhir tahun, "
@@ -75,6 +75,7 @@ def test_jsonl_csv_gz_and_folders_recursively(tmp_path):
     assert {a.id for a in articles} >= {r["id"] for r in records}
 
 
+@needs_shared_data
 def test_real_detik_csv_reads_with_indonesian_columns():
     csv_path = SHARED_DATA / "detik-1k" / "data_berita.csv"
     articles, problems = split(list(read_archive([csv_path])))
