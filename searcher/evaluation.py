@@ -53,6 +53,19 @@ def saturate(frequency: np.ndarray, k1: float) -> np.ndarray:
     return frequency * (k1 + 1) / (k1 + frequency)
 
 
+def length_normalised(frequency, length, average: float, b: float):
+    """A term's frequency over BM25's length normalisation (arrays or single numbers)."""
+    return frequency / ((1 - b) + b * length / average)
+
+
+def field_boost(ranking: Ranking, node: Word | Phrase, field: str) -> float:
+    """What a word or phrase weighs in ``field``: the field's boost times the node's
+    weight; a phrase limited to one field (``headline:"..."``) weighs its weight alone."""
+    if isinstance(node, Phrase) and node.field:
+        return node.weight
+    return ranking.field_boosts[field] * node.weight
+
+
 class Evaluator:
     """Evaluates query trees for one searcher against the view of its index generation."""
 
@@ -78,8 +91,9 @@ class Evaluator:
             return self._term(node.field, node.value)
         if isinstance(node, Phrase):
             fields = [node.field] if node.field else SEARCH_FIELDS
-            boost = (lambda f: node.weight) if node.field else self._boost(node.weight)
-            parts = [self._phrase(f, node.terms, boost(f)) for f in fields]
+            parts = [
+                self._phrase(f, node.terms, field_boost(self.ranking, node, f)) for f in fields
+            ]
             return parts[0] if len(parts) == 1 else self._combine(parts, all_of=False)
         if isinstance(node, DateRange):
             return Matches(self._dated(node))
@@ -91,10 +105,6 @@ class Evaluator:
             return self._all(All((node,)))
         raise TypeError(f"not a query node: {node!r}")
 
-    def _boost(self, weight: float):
-        boosts = self.ranking.field_boosts
-        return lambda fieldname: boosts[fieldname] * weight
-
     def _all(self, node: All) -> Matches:
         positive = [self._eval(c) for c in node.children if not isinstance(c, Not)]
         found = self._combine(positive, all_of=True) if positive else Matches(self.view.live.copy())
@@ -104,10 +114,10 @@ class Evaluator:
         return found
 
     def _word(self, word: Word) -> Matches:
-        boost = self._boost(word.weight)
+        boosts = {name: field_boost(self.ranking, word, name) for name in SEARCH_FIELDS}
         if self.ranking.scoring == "bm25f":
-            return self._any_field([(name, word.term, boost(name)) for name in SEARCH_FIELDS])
-        parts = [self._term(name, word.term, boost(name)) for name in SEARCH_FIELDS]
+            return self._any_field([(name, word.term, boosts[name]) for name in SEARCH_FIELDS])
+        parts = [self._term(name, word.term, boosts[name]) for name in SEARCH_FIELDS]
         return self._combine(parts, all_of=False)
 
     def _dated(self, span: DateRange) -> np.ndarray:
@@ -159,8 +169,7 @@ class Evaluator:
         """The term's frequency in each article over BM25's length normalisation."""
         lengths = self.view.lengths(self.reader, fieldname)[postings.docs]
         average = self.view.average_length(self.reader, fieldname)
-        b = self.ranking.b_of(fieldname)
-        return postings.freqs / ((1 - b) + b * lengths / average)
+        return length_normalised(postings.freqs, lengths, average, self.ranking.b_of(fieldname))
 
     def _combine(self, parts: list[Matches], all_of: bool) -> Matches:
         if not parts:

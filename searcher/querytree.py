@@ -11,6 +11,7 @@ A node may carry a ``label``: how the person typed it (``Jokowi``, ``date:2017``
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from dataclasses import field as _field
 from datetime import datetime
@@ -94,7 +95,6 @@ class Any:
 
 Node = Word | Phrase | FieldWord | Keyword | DateRange | Not | All | Any
 
-EVERYTHING = All(())
 NOTHING = Any(())
 
 
@@ -112,24 +112,28 @@ def any_of(*nodes: Node, label: str = "") -> Node:
     return Any(tuple(nodes), label)
 
 
+def scored_parts(node: Node) -> Iterator[Word | Phrase | FieldWord]:
+    """The parts of a tree that rank: its words, phrases and field words, outside any
+    ``Not`` (filters and exclusions narrow, they never rank)."""
+    if isinstance(node, (Word, Phrase, FieldWord)):
+        yield node
+    elif isinstance(node, (All, Any)):
+        for child in node.children:
+            yield from scored_parts(child)
+
+
 def ranks(node: Node) -> bool:
     """True when the node has words to rank by (not filters alone)."""
-    if isinstance(node, (Word, Phrase, FieldWord)):
-        return True
-    if isinstance(node, (All, Any)):
-        return any(ranks(child) for child in node.children)
-    return False
+    return next(scored_parts(node), None) is not None
 
 
 def terms(node: Node) -> set[str]:
     """The index terms a positive part of the tree looks for (what snippets mark)."""
-    if isinstance(node, (Word, FieldWord)):
-        return {node.term}
-    if isinstance(node, Phrase):
-        return set(node.terms)
-    if isinstance(node, (All, Any)):
-        return set().union(*(terms(child) for child in node.children))
-    return set()
+    return {
+        term
+        for part in scored_parts(node)
+        for term in (part.terms if isinstance(part, Phrase) else (part.term,))
+    }
 
 
 def render(node: Node) -> str:

@@ -13,7 +13,6 @@ know which engine answered.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -54,4 +53,4 @@ def is_cluster(spec: str | None) -> bool:
     return bool(spec) and str(spec).startswith("sphinx://")
 
 
-__all__ = ["Answer", "BACKEND_ENV_VAR", "Iterator", "Ranked", "is_cluster"]
+__all__ = ["Answer", "BACKEND_ENV_VAR", "Ranked", "is_cluster"]

@@ -145,7 +145,8 @@ class EmbeddedBackend:
             searcher = self._searcher()
             view = self._view_of(searcher)
             reader = searcher.reader()
-            matches, fell_back = self._run(self._evaluator(searcher), parsed)
+            evaluator = self._evaluator(searcher)
+            matches, fell_back = self._run(evaluator, parsed)
             all_dates = view.dates(reader)
             codes = view.groups(reader) if collapse else None
             ranked = first_of_each_story(matches, count, all_dates, sort, codes)
@@ -161,7 +162,6 @@ class EmbeddedBackend:
             suggestion = None
             if not total:
                 limits = self.settings.limits
-                evaluator = self._evaluator(searcher)
                 found = view.remembered(
                     ("suggest", query), lambda: suggest(searcher, evaluator, query, limits) or ""
                 )

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 from whoosh.util.numeric import byte_to_length, length_to_byte
 
-from searcher.evaluation import idf, saturate
+from searcher.evaluation import field_boost, idf, length_normalised, saturate
 from searcher.querytree import All, Any, FieldWord, Node, Not, Phrase, Word
 from searcher.schema import ENTITY_FIELDS, SEARCH_FIELDS
 from searcher.settings import Ranking
@@ -83,25 +83,23 @@ class Scorer:
         if isinstance(node, FieldWord):
             return self._term(node.field, node.term, doc, 1.0)
         if isinstance(node, Phrase):
-            fields = [node.field] if node.field else list(SEARCH_FIELDS)
+            fields = [node.field] if node.field else SEARCH_FIELDS
             return sum(
-                self._term(f, t, doc, self._boost(f, node) * node.weight if not node.field
-                           else node.weight)
-                for f in fields for t in node.terms
-            )  # fmt: skip
+                self._term(f, t, doc, field_boost(self.ranking, node, f))
+                for f in fields
+                for t in node.terms
+            )
         if isinstance(node, (All, Any)):
             parts = [self.score(c, doc) for c in node.children if not isinstance(c, Not)]
             ranked = [p for p in parts if p is not None]
             return sum(ranked) if ranked else None
         return None  # filters and exclusions narrow, they never rank
 
-    def _boost(self, field: str, node: Phrase) -> float:
-        return self.ranking.field_boosts[field]
-
     def _normalised(self, field: str, term: str, doc: Candidate) -> float:
-        b = self.ranking.b_of(field)
         average = self.stats.average_lengths.get(field) or 1.0
-        return doc.counts[field][term] / ((1 - b) + b * doc.lengths[field] / average)
+        return length_normalised(
+            doc.counts[field][term], doc.lengths[field], average, self.ranking.b_of(field)
+        )
 
     def _term(self, field: str, term: str, doc: Candidate, boost: float) -> float:
         if not doc.counts[field][term]:
@@ -112,13 +110,13 @@ class Scorer:
         )
 
     def _word(self, word: Word, doc: Candidate) -> float:
-        boosts = self.ranking.field_boosts
         if self.ranking.scoring != "bm25f":
             return sum(
-                self._term(f, word.term, doc, boosts[f] * word.weight) for f in SEARCH_FIELDS
+                self._term(f, word.term, doc, field_boost(self.ranking, word, f))
+                for f in SEARCH_FIELDS
             )
         weighted = sum(
-            boosts[f] * word.weight * self._normalised(f, word.term, doc)
+            field_boost(self.ranking, word, f) * self._normalised(f, word.term, doc)
             for f in SEARCH_FIELDS
             if doc.counts[f][word.term]
         )
