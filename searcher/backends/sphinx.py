@@ -6,9 +6,9 @@ node's distributed ``articles`` table, whose agents are every shard
 (``searcher.cluster`` writes such a layout). Only SphinxQL that Sphinx 2.2.11 and
 Manticore both understand is used (checked against Manticore 6's manual): real-time
 ``REPLACE``/``DELETE``, ``MATCH()`` with field limits, phrases and exclusions,
-``WHERE`` on attributes and on select-list expressions, ``FACET``, ``GROUP BY ...
-WITHIN GROUP ORDER BY``, ``CALL KEYWORDS``, ``SHOW META``, ``bm25f()`` in the
-expression ranker.
+``WHERE`` on attributes and on select-list expressions, ``GROUP BY`` (``GROUPBY()``,
+``WITHIN GROUP ORDER BY``), ``CALL KEYWORDS``, ``SHOW META``, ``bm25f()`` in the
+expression ranker, statements batched per round trip.
 
 What the engine sees are searcher's own terms: every text is analysed in Python
 (``searcher.analysis``: names kept whole, reduplication, stopwords, stems) and the
@@ -28,6 +28,7 @@ import json
 import threading
 import time
 from collections.abc import Iterable, Iterator
+from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
 
@@ -52,13 +53,11 @@ from searcher.indexer import IndexOptions, IndexReport
 from searcher.postings import date_code
 from searcher.query import ParsedQuery, word_union
 from searcher.querytree import (
-    All,
-    Any,
     FieldWord,
     Node,
-    Not,
     Phrase,
     Word,
+    scored_parts,
 )  # fmt: skip
 from searcher.querytree import terms as terms_of
 from searcher.results import Stats
@@ -232,7 +231,7 @@ class SphinxBackend:
         """``(select expressions, WHERE clause)`` for a compiled tree."""
         exprs, where = [], []
         if compiled.match:
-            where.append(f"MATCH({quote(compiled.match[0])})")
+            where.append(f"MATCH({quote(compiled.match)})")
         where.extend(compiled.filters)
         for n, condition in enumerate(compiled.conditions):
             exprs.append(f", {condition} AS f{n}")
@@ -284,62 +283,56 @@ class SphinxBackend:
         self, parsed: ParsedQuery, query: str, first: int, count: int, sort: str,
         facets: bool, dates: bool, collapse: bool,
     ) -> Answer:  # fmt: skip
-        trees = [parsed.tree] + ([parsed.fallback] if parsed.fallback is not None else [])
-        rescore = parsed.has_words and sort == "relevance" and count <= RESCORE_WINDOW
-        stats = self._cached_stats() if rescore else None
-        asked = [self._count_sql(t) for t in trees]
-        if rescore and stats is None:
-            asked.append(self._stats_sql())
-        counted = self._batch(asked)
-        totals = [int(meta.get("total_found", 0)) for _, meta in counted[: len(trees)]]
-        if rescore and stats is None:
-            stats = self._remember_stats(counted[-1][0])
-        tree, fell_back, total, meta = parsed.tree, False, totals[0], counted[0][1]
-        if not total and len(totals) > 1 and totals[1]:
-            tree, fell_back, total, meta = parsed.fallback, True, totals[1], counted[1][1]
-        partial = self._partial(meta)
+        tree, total, fell_back, partial = self._chosen(parsed)
         compiled = compile_tree(tree)
-        window = (0, RESCORE_WINDOW) if rescore else (first, count)
-        statements = [self._ranked_sql(compiled, parsed.has_words, sort, *window, collapse)]
         wanted_counts = total and (facets or dates)
+        counts = []
         if wanted_counts:
-            statements.append(self._grouped_sql(compiled, "day", "day ASC", MAX_DAYS))
+            counts.append(self._grouped_sql(compiled, "day", "day ASC", MAX_DAYS))
             if facets:
-                statements += [
+                counts += [
                     self._grouped_sql(compiled, attribute, "n DESC", FACET_CANDIDATES)
                     for attribute in FACET_ATTRIBUTES.values()
                 ]
-        found = self._batch(statements)
-        rows = found[0][0]
-        hits = [Ranked(_stored(row[2]), row[3] / 1e6) for row in rows]
-        if rescore:
-            hits, rows = self._rescored(tree, hits, rows, stats)
-            hits, rows = hits[first:count], rows[first:count]
+        hits, rows, found = self._ranked(
+            compiled, parsed.has_words, sort, first, count, collapse, tree, counts
+        )
         if collapse and rows:
             self._add_copies(compiled, hits, rows)
         found_facets: dict = {}
         all_dates = np.zeros(0, dtype=np.int64) if dates else None
         if wanted_counts:
-            partial = partial or any(self._partial(meta) for _, meta in found[1:])
-            all_dates = _dates_of(found[1][0], total) if dates else None
+            partial = partial or any(self._partial(meta) for _, meta in found)
+            all_dates = _dates_of(found[0][0], total) if dates else None
             if facets:
                 by_label = {
-                    label: [(row[0], int(row[1])) for row in found[2 + i][0]]
+                    label: [(row[0], int(row[1])) for row in found[1 + i][0]]
                     for i, label in enumerate(FACET_ATTRIBUTES)
                 }
                 found_facets = self._merge_facets(compiled, by_label)
         return Answer(total, hits, fell_back, found_facets, all_dates, None, partial)
 
+    def _chosen(self, parsed: ParsedQuery) -> tuple[Node, int, bool, bool]:
+        """The tree that answers (the any-word fallback when nothing has every word), its
+        total, whether it is the fallback, and whether a shard was missing."""
+        trees = [parsed.tree] + ([parsed.fallback] if parsed.fallback is not None else [])
+        counted = self._batch([self._count_sql(t) for t in trees])
+        totals = [int(meta.get("total_found", 0)) for _, meta in counted]
+        chosen = 1 if not totals[0] and len(totals) > 1 and totals[1] else 0
+        return trees[chosen], totals[chosen], chosen == 1, self._partial(counted[chosen][1])
+
     def _ranked(
         self, compiled: Compiled, ranks: bool, sort: str, first: int, count: int,
-        tree: Node | None = None,
-    ) -> list[Ranked]:  # fmt: skip
-        """Hits ``first`` to ``count``, every copy; a first window by relevance is scored
-        again as the embedded backend scores (``rescore``)."""
+        collapse: bool = False, tree: Node | None = None, extra: list[str] | None = None,
+    ) -> tuple[list[Ranked], list, list]:  # fmt: skip
+        """Hits ``first`` to ``count`` (each story once with ``collapse``), their rows,
+        and the answers to ``extra`` statements sent in the same round trip. By relevance,
+        a first window of the engine's ranking is scored again as the embedded backend
+        scores (``tree`` is what to score)."""
         rescore = tree is not None and ranks and sort == "relevance" and count <= RESCORE_WINDOW
         window = (0, RESCORE_WINDOW) if rescore else (first, count)
         stats = self._cached_stats() if rescore else None
-        statements = [self._ranked_sql(compiled, ranks, sort, *window, False)]
+        statements = [self._ranked_sql(compiled, ranks, sort, *window, collapse), *(extra or [])]
         if rescore and stats is None:
             statements.append(self._stats_sql())
         found = self._batch(statements)
@@ -347,10 +340,10 @@ class SphinxBackend:
         hits = [Ranked(_stored(row[2]), row[3] / 1e6) for row in rows]
         if rescore:
             if stats is None:
-                stats = self._remember_stats(found[1][0])
+                stats = self._remember_stats(found.pop()[0])
             hits, rows = self._rescored(tree, hits, rows, stats)
-            hits = hits[first:count]
-        return hits
+            hits, rows = hits[first:count], rows[first:count]
+        return hits, rows, found[1:]
 
     def _cached_stats(self) -> tuple | None:
         """The archive's size and field-length totals, if read in the last few seconds."""
@@ -396,7 +389,7 @@ class SphinxBackend:
         # per-field counts for phrases and field words, asked for together
         fielded = [
             (field, term)
-            for node in _scored_nodes(tree)
+            for node in scored_parts(tree)
             for field, term in _field_terms(node, self.settings.ranking.scoring != "bm25f")
             if (field, term) not in known
         ]
@@ -477,10 +470,11 @@ class SphinxBackend:
                 forms = aliases.all_forms(group["best"][1])
                 ids = set(group["ids"]) | {key_id(facet_line(label, f)) for f in forms}
                 if len(ids) > 1:
-                    both = Compiled()
-                    both.match, both.conditions = compiled.match, compiled.conditions
                     attribute = FACET_ATTRIBUTES[label]
-                    both.filters = [*compiled.filters, f"{attribute} IN {in_list(sorted(ids))}"]
+                    both = replace(
+                        compiled,
+                        filters=[*compiled.filters, f"{attribute} IN {in_list(sorted(ids))}"],
+                    )
                     exprs, where = self._where(both)
                     recounts.append((group, f"SELECT id{exprs} FROM articles{where} LIMIT 1"))
             ranked_by_label[label] = ranked
@@ -500,18 +494,13 @@ class SphinxBackend:
         return found
 
     def iter_ranked(self, parsed: ParsedQuery, sort: str) -> Iterator[Ranked]:
-        trees = [parsed.tree] + ([parsed.fallback] if parsed.fallback is not None else [])
-        totals = [int(m.get("total_found", 0)) for _, m in self._batch(
-            [self._count_sql(t) for t in trees])]  # fmt: skip
-        tree, total = parsed.tree, totals[0]
-        if not total and len(totals) > 1:
-            tree, total = parsed.fallback, totals[1]
+        tree, total, _, _ = self._chosen(parsed)
         compiled = compile_tree(tree)
         window = min(total, RESCORE_WINDOW)
-        yield from self._ranked(compiled, parsed.has_words, sort, 0, window, tree)
+        yield from self._ranked(compiled, parsed.has_words, sort, 0, window, tree=tree)[0]
         step = 500
         for first in range(window, min(total, MAX_MATCHES), step):
-            yield from self._ranked(compiled, parsed.has_words, sort, first, first + step)
+            yield from self._ranked(compiled, parsed.has_words, sort, first, first + step)[0]
 
     def related(self, article_id: str, limit: int) -> tuple[list[Ranked], set[str]]:
         from searcher.backends.embedded import RELATED_TERMS, distinctive_terms
@@ -530,7 +519,7 @@ class SphinxBackend:
         tree = word_union(terms)
         compiled = compile_tree(tree)
         compiled.filters.append(f"id <> {doc_id(article_id)}")
-        return self._ranked(compiled, True, "relevance", 0, limit, tree), set(terms)
+        return self._ranked(compiled, True, "relevance", 0, limit, tree=tree)[0], set(terms)
 
     def _frequencies(
         self, terms: set[str], into: dict[str, int], field: str | None = "body"
@@ -621,8 +610,9 @@ class SphinxBackend:
 
     # Writing -----------------------------------------------------------------
 
-    def shard_of(self, article_id: str) -> int:
-        return doc_id(article_id) % len(self.nodes)
+    def shard_of(self, doc: int) -> int:
+        """The node that holds the article with this ``doc_id``."""
+        return doc % len(self.nodes)
 
     def index(self, paths: Iterable[str | Path], options: IndexOptions) -> IndexReport:
         from searcher.backends.sphinx_writer import write
@@ -633,7 +623,8 @@ class SphinxBackend:
         present = [i for i in ids if self.article(i) is not None]
         by_shard: dict[int, list[int]] = {}
         for article_id in present:
-            by_shard.setdefault(self.shard_of(article_id), []).append(doc_id(article_id))
+            doc = doc_id(article_id)
+            by_shard.setdefault(self.shard_of(doc), []).append(doc)
         for node, doc_ids in by_shard.items():
             self._sql(node, f"DELETE FROM shard WHERE id IN {in_list(doc_ids)}")
         return present
@@ -643,16 +634,6 @@ class SphinxBackend:
             with contextlib.suppress(Exception):  # already gone
                 conn.close()
         self._local.conns = {}
-
-
-def _scored_nodes(tree: Node) -> Iterator[Node]:
-    """The parts of a tree that rank (not exclusions or filters)."""
-    if isinstance(tree, (All, Any)):
-        for child in tree.children:
-            if not isinstance(child, Not):
-                yield from _scored_nodes(child)
-    elif isinstance(tree, (Word, Phrase, FieldWord)):
-        yield tree
 
 
 def _field_terms(node: Node, per_field: bool) -> list[tuple[str, str]]:

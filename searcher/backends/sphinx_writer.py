@@ -22,7 +22,15 @@ from searcher.aliases import from_names
 from searcher.analysis import analyze, names_analyzer
 from searcher.article import Problem
 from searcher.backends.sphinx import ClusterUnavailable, SphinxBackend
-from searcher.backends.sphinxql import EVERY, FACET_ATTRIBUTES, doc_id, key_id, quote, token
+from searcher.backends.sphinxql import (
+    EVERY,
+    FACET_ATTRIBUTES,
+    doc_id,
+    in_list,
+    key_id,
+    quote,
+    token,
+)  # fmt: skip
 from searcher.cluster import ATTRIBUTES, FIELDS
 from searcher.duplicates import Grouper, from_bytes
 from searcher.errors import SearcherError
@@ -41,7 +49,7 @@ ROWS_PER_STATEMENT = 200
 
 def _value(name: str, value) -> str:
     if name in _MVA:
-        return "(" + ",".join(str(v) for v in value) + ")"
+        return in_list(value)
     if isinstance(value, int):
         return str(value)
     return quote(str(value))
@@ -97,7 +105,7 @@ def _write_batch(backend: SphinxBackend, rows: list[dict]) -> None:
     _check_every_shard(backend)
     by_shard: dict[int, list[dict]] = {}
     for row in rows:
-        by_shard.setdefault(row["id"] % len(backend.nodes), []).append(row)
+        by_shard.setdefault(backend.shard_of(row["id"]), []).append(row)
     for node, shard_rows in by_shard.items():
         try:
             backend._sql(node, "BEGIN")

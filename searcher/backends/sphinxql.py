@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import re
 from collections.abc import Iterable
+from dataclasses import dataclass, field
 
 from searcher.postings import date_code
 from searcher.querytree import All, Any, DateRange, FieldWord, Keyword, Node, Not, Phrase, Word
@@ -46,14 +47,14 @@ def in_list(values: Iterable[int]) -> str:
     return "(" + ",".join(str(v) for v in values) + ")"
 
 
+@dataclass
 class Compiled:
-    """A tree as a ``MATCH()`` expression plus ``WHERE`` conditions (select expressions)."""
+    """A tree as a ``MATCH()`` expression ("" for none), plain attribute filters, and
+    boolean select expressions for the filters those cannot say."""
 
-    def __init__(self) -> None:
-        self.match: list[str] = []
-        #: Plain attribute filters, and boolean expressions for the rest.
-        self.filters: list[str] = []
-        self.conditions: list[str] = []
+    match: str = ""
+    filters: list[str] = field(default_factory=list)
+    conditions: list[str] = field(default_factory=list)
 
 
 def _text(node: Node) -> str:
@@ -150,6 +151,5 @@ def compile_tree(tree: Node) -> Compiled:
             compiled.conditions.append(_condition(part))
     if banned and not text:
         text.append(f"(@every {EVERY})")  # exclusions alone are not computable
-    if text:
-        compiled.match.append(" ".join(text + banned))
+    compiled.match = " ".join(text + banned)
     return compiled
