@@ -17,8 +17,11 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from searcher.settings import DEFAULT
 from searcher.whoosh_internals import (
     BYTE_LENGTHS,
+    EMPTY_DOCS,
+    EMPTY_FREQS,
     date_code,
     leaf_positions,
     leaf_postings,
@@ -26,9 +29,6 @@ from searcher.whoosh_internals import (
 )  # fmt: skip
 
 __all__ = ["EntityTable", "IndexView", "Postings", "date_code", "entity_lines", "leaves"]
-
-_EMPTY_DOCS = np.zeros(0, dtype=np.int32)
-_EMPTY_FREQS = np.zeros(0, dtype=np.float64)
 
 
 @dataclass(frozen=True)
@@ -58,7 +58,9 @@ class EntityTable:
 class IndexView:
     """Arrays for one generation of an index; build one per generation, share it."""
 
-    def __init__(self, reader, key: object, cached_postings: int = 8_000_000) -> None:
+    def __init__(
+        self, reader, key: object, cached_postings: int = DEFAULT.limits.cached_postings
+    ) -> None:
         self.key = key
         self.cached_postings = cached_postings
         self.size = reader.doc_count_all()
@@ -111,7 +113,7 @@ class IndexView:
                 freqs.append(leaf_freqs)
         frequency = reader.doc_frequency(fieldname, text)
         if not docs:
-            return Postings(_EMPTY_DOCS, _EMPTY_FREQS, frequency)
+            return Postings(EMPTY_DOCS, EMPTY_FREQS, frequency)
         all_docs = np.concatenate(docs) if len(docs) > 1 else docs[0]
         all_freqs = np.concatenate(freqs) if len(freqs) > 1 else freqs[0]
         return Postings(all_docs, all_freqs, frequency)

@@ -26,8 +26,9 @@ from whoosh.util.times import datetime_to_long
 
 #: Whoosh stores a field's length per article as one byte; this decodes all 256.
 BYTE_LENGTHS = np.array([byte_to_length(b) for b in range(256)], dtype=np.float64)
-_EMPTY_DOCS = np.zeros(0, dtype=np.int32)
-_EMPTY_FREQS = np.zeros(0, dtype=np.float64)
+#: A term held by no article: no docnums, no frequencies.
+EMPTY_DOCS = np.zeros(0, dtype=np.int32)
+EMPTY_FREQS = np.zeros(0, dtype=np.float64)
 
 
 def _probe_block_reading() -> bool:
@@ -102,7 +103,7 @@ def leaf_postings(leaf, fieldname: str, text: bytes) -> tuple[np.ndarray, np.nda
     try:
         matcher = leaf.postings(fieldname, text)
     except TermNotFound:
-        return _EMPTY_DOCS, _EMPTY_FREQS
+        return EMPTY_DOCS, EMPTY_FREQS
     ids: list = []
     weights: list = []
     if _fast() and hasattr(matcher, "_read_ids"):
@@ -114,7 +115,7 @@ def leaf_postings(leaf, fieldname: str, text: bytes) -> tuple[np.ndarray, np.nda
             weights.append(np.asarray(matcher._weights, dtype=np.float64))
             matcher._next_block()
         if not ids:
-            return _EMPTY_DOCS, _EMPTY_FREQS
+            return EMPTY_DOCS, EMPTY_FREQS
         return np.concatenate(ids), np.concatenate(weights)
     while matcher.is_active():
         ids.append(matcher.id())
