@@ -191,17 +191,20 @@ def build_table(learned: dict[str, int], derived: Iterable[list[str]] = ()) -> A
     for group in seed_groups():
         table.add_group(group)
     claims: dict[str, Counter] = {}
+    #: each folded short name as first written (``learned`` keeps insertion order)
+    written: dict[str, str] = {}
     for key, count in learned.items():
         _, long, short, pattern = key.split("\t")
+        folded = _fold(short)
+        written.setdefault(folded, short)
         if pattern == "atau" and count < MIN_ATAU_ARTICLES:
             continue
-        claims.setdefault(_fold(short), Counter())[long] += count
+        claims.setdefault(folded, Counter())[long] += count
     for short, longs in claims.items():
         (best, support), *rest = longs.most_common()
         if rest and rest[0][1] * 2 > support:
             continue  # ambiguous: two names claim it
-        original = next(k.split("\t")[2] for k in learned if _fold(k.split("\t")[2]) == short)
-        table.add_group([best, original])
+        table.add_group([best, written[short]])
     for group in derived:
         if _fold(group[1]) not in table.canonical:  # a known alias is not taken over
             table.add_group(group)
