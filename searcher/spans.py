@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from functools import lru_cache
 
 from searcher.analysis import WORD_RE, word_spans, word_terms_in_order
 
@@ -21,9 +22,11 @@ def find_spans(text: str, terms: set[str], start: int = 0) -> Iterator[tuple[str
     distinct words that carry the terms, so the scan of a long body runs in C
     instead of a Python step per word.
     """
-    carriers = [
-        w for w in set(WORD_RE.findall(text, start)) if not terms.isdisjoint(word_terms_in_order(w))
-    ]
+    words = set(WORD_RE.findall(text, start))
+    probe = _carrier_probe(frozenset(stem_core(term) for term in terms))
+    if probe is not None:  # one pass in C instead of a Python step per distinct word
+        words = set(probe.findall("\n".join(words)))
+    carriers = [w for w in words if not terms.isdisjoint(word_terms_in_order(w))]
     if not carriers:
         return
     carriers.sort(key=len, reverse=True)
@@ -35,6 +38,27 @@ def find_spans(text: str, terms: set[str], start: int = 0) -> Iterator[tuple[str
         for term, begin, end in word_spans(match.group()):
             if term in terms:
                 yield term, offset + begin, offset + end
+
+
+def stem_core(term: str) -> str:
+    """What every ASCII word yielding ``term`` contains, lowercased: the term without its
+    first letter, which Indonesian prefixes may change (``menulis`` -> ``tulis``,
+    ``memukul`` -> ``pukul``); suffixes are only cut off. Short terms give "" (any word)."""
+    return term[1:] if len(term) >= 3 else ""
+
+
+@lru_cache(maxsize=256)
+def _carrier_probe(cores: frozenset[str]) -> re.Pattern | None:
+    """A pattern picking, from distinct words one per line, those that can yield a term
+    with one of ``cores``: the cheap test that spares the analyzer most of a text's
+    words on a first search. Words with accents (folded by the analyzer: ``José`` ->
+    ``jose``) are always kept. None: every word can (a short term)."""
+    if "" in cores:
+        return None
+    either = "|".join(map(re.escape, sorted(cores)))
+    return re.compile(
+        rf"^(?:[^\n]*(?:{either})[^\n]*|[^\n]*[^\x00-\x7f][^\n]*)$", re.MULTILINE | re.IGNORECASE
+    )
 
 
 def _is_token(text: str, start: int, end: int) -> bool:

@@ -4,10 +4,19 @@ from __future__ import annotations
 
 import json
 import pickle
+from pathlib import Path
 
 import pytest
 
-from searcher.analysis import analysis_fingerprint, analyze, indonesian_analyzer, stem_word
+from searcher.analysis import (
+    WORD_RE,
+    analysis_fingerprint,
+    analyze,
+    indonesian_analyzer,
+    stem_word,
+    word_terms_in_order,
+)
+from searcher.spans import find_spans, iter_spans, stem_core
 
 # word -> the index term it must become
 WORDS = [
@@ -129,3 +138,36 @@ def test_an_index_built_with_other_analysis_data_is_refused_until_rebuilt(tmp_pa
     rebuilt = run("index", str(SEED), "--rebuild", "--index", str(tmp_path / "ix"))
     assert rebuilt.returncode == 0, rebuilt.stderr
     assert Archive(tmp_path / "ix").search("Taliban").total == 1
+
+
+def _sample_words() -> set[str]:
+    seeds = Path(__file__).resolve().parent.parent / "seeds"
+    text = " ".join(p.read_text("utf-8") for p in seeds.glob("*.txt"))
+    for line in (seeds / "indosum-sample.jsonl").read_text("utf-8").splitlines():
+        record = json.loads(line)
+        text += " " + record.get("title", "") + " " + record.get("body", "")
+    return set(WORD_RE.findall(text))
+
+
+def test_every_ascii_word_contains_the_core_of_its_terms():
+    """What the snippets' prefilter (``spans.stem_core``) relies on, over the sample
+    archive's ~14,000 distinct words: stemming changes at most a term's first letter."""
+    words = _sample_words()
+    assert len(words) > 10_000
+    broken = [
+        (word, term)
+        for word in words
+        if word.isascii()
+        for term in word_terms_in_order(word)
+        if stem_core(term) not in word.lower()
+    ]
+    assert broken == []
+
+
+def test_spans_found_with_the_prefilter_are_every_span_of_the_terms():
+    seeds = Path(__file__).resolve().parent.parent / "seeds"
+    record = json.loads((seeds / "indosum-sample.jsonl").read_text("utf-8").splitlines()[3])
+    text = record["body"]
+    spans = list(iter_spans(text))
+    for terms in ({"tulis", "pukul"}, {t for t, _, _ in spans[::7]}, {"jakarta", "di"}):
+        assert list(find_spans(text, terms)) == [s for s in spans if s[0] in terms]
