@@ -27,7 +27,7 @@ from searcher.article import Article
 from searcher.backends import BACKEND_ENV_VAR, Ranked, is_cluster
 from searcher.errors import NotAnIndexFolder
 from searcher.evaluation import ORDERS
-from searcher.indexer import IndexOptions, IndexReport, Progress
+from searcher.index_run import IndexOptions, IndexReport, Progress
 from searcher.query import Note, ParsedQuery, narrow, parse
 from searcher.results import Hit, Results, Stats, names_of, stored_article
 from searcher.settings import DEFAULT_INDEX_DIR, INDEX_ENV_VAR, Settings

@@ -9,7 +9,6 @@ loses at most the batch in flight, and the next run picks up where it stopped.
 from __future__ import annotations
 
 import hashlib
-import re
 import time
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
@@ -22,74 +21,12 @@ from searcher.article import Article, Problem
 from searcher.duplicates import Grouper, canonical_url, from_bytes
 from searcher.errors import IndexWriteFailed, SearcherError, damage_reported
 from searcher.facets import facet_line
+from searcher.index_run import IndexOptions, IndexReport, Progress  # noqa: F401 (their home once)
 from searcher.postings import entity_lines
 from searcher.schema import ENTITY_FIELDS
 from searcher.segments import write_parallel
-from searcher.settings import Indexing
 from searcher.sources import Scope, read_archive
 from searcher.whoosh_internals import PARALLEL_WRITING
-
-
-@dataclass
-class IndexReport:
-    """What one indexing run did."""
-
-    added: int = 0
-    updated: int = 0
-    unchanged: int = 0
-    skipped: int = 0
-    warnings: int = 0
-    problems: list[Problem] = field(default_factory=list)
-    seconds: float = 0.0
-    #: Articles tagged and analysed so far (committed or not): what progress shows.
-    prepared: int = 0
-    #: Articles deleted because their file or line is gone (``prune``).
-    removed: int = 0
-    #: Articles whose id another file already used, kept apart as ``FILE#ID``.
-    kept_apart: int = 0
-    #: Articles whose URL an article with another id has: the same story, one article.
-    same_url: int = 0
-    #: Aliases the new or changed articles introduced, with how many articles did.
-    learned: Counter = field(default_factory=Counter)
-
-    @property
-    def indexed(self) -> int:
-        return self.added + self.updated
-
-    @property
-    def done(self) -> int:
-        """Articles dealt with so far: prepared for the index, or found unchanged."""
-        return self.prepared + self.unchanged
-
-    @property
-    def articles_per_second(self) -> float:
-        return (self.indexed + self.unchanged) / self.seconds if self.seconds else 0.0
-
-    def summary(self) -> str:
-        reasons: dict[str, int] = {}
-        for problem in self.problems:
-            if problem.kind == "skipped":
-                key = problem.message.split(";")[0].split(" (")[0]
-                key = re.sub(r" (?:'[^']*'|\S+/\S+)", "", key)  # one reason, whatever the id
-                reasons[key] = reasons.get(key, 0) + 1
-        why = "; ".join(f"{n} {reason}" for reason, n in sorted(reasons.items()))
-        rate = f" ({self.articles_per_second:,.0f} articles/s)" if self.indexed else ""
-        removed = f"{self.removed:,} removed, " if self.removed else ""
-        if self.same_url:
-            removed += f"{self.same_url:,} with the URL of another id (kept as that one), "
-        if self.kept_apart:
-            removed += (
-                f"{self.kept_apart:,} kept apart (their id was another file's; stored as FILE#ID), "
-            )
-        return (
-            f"{self.added:,} added, {self.updated:,} updated, {self.unchanged:,} unchanged, "
-            f"{removed}"
-            f"{self.skipped:,} skipped{f' ({why})' if why else ''}, {self.warnings:,} warnings "
-            f"in {self.seconds:,.1f} s{rate}"
-        )
-
-
-Progress = Callable[[IndexReport], None]
 
 
 def checksum(article: Article) -> str:
@@ -260,27 +197,6 @@ def remove_ids(index_dir: str | Path, ids: Iterable[str], wait: float = 0.0) -> 
             _delete(ix, present)
             store.write_meta(index_dir, meta)
     return present
-
-
-@dataclass
-class IndexOptions:
-    """How one indexing run behaves; see ``Archive.index`` for each option."""
-
-    rebuild: bool = False
-    wait: float = 0.0
-    entities: bool = True
-    #: > 1: that many worker processes tag, analyse and write segments in parallel.
-    procs: int = 1
-    #: Merge into one segment at the end: about as long again as indexing, faster search.
-    optimize: bool = False
-    progress: Progress | None = None
-    on_wait: Callable[[], None] | None = None
-    #: Told how long the workers have made no progress, once per stall.
-    on_stall: Callable[[float], None] | None = None
-    #: Remove articles under the paths read whose file or line is gone.
-    prune: bool = False
-    #: Batch size and worker watch (``settings.Indexing``).
-    indexing: Indexing = field(default_factory=Indexing)
 
 
 def index_paths(

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field, replace
 from types import MappingProxyType
 
 from searcher.errors import BadSetting
+from searcher.locations import DEFAULT_INDEX_DIR, INDEX_ENV_VAR  # noqa: F401 (re-exported)
 
 
 def _frozen(mapping: Mapping[str, float]) -> Mapping[str, float]:
@@ -153,7 +154,3 @@ MAX_BODY_CHARS = 1_000_000
 #: Entities are looked for in this much of an article's start; names that matter
 #: appear early, and tagging is the costliest step of indexing.
 MAX_ENTITY_CHARS = 100_000
-
-#: Default index folder, overridden by ``--index`` or ``$SEARCHER_INDEX``.
-DEFAULT_INDEX_DIR = "index"
-INDEX_ENV_VAR = "SEARCHER_INDEX"

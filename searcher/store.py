@@ -29,11 +29,11 @@ from searcher.errors import (
     IndexMissing,
     IndexVersionMismatch,
 )
+from searcher.locations import META_FILE
 from searcher.schema import SCHEMA_VERSION, build_schema
 
 __all__ = ["IndexDamaged", "IndexError_", "IndexLocked", "IndexMissing", "IndexVersionMismatch"]
 
-META_FILE = "searcher.json"
 LOCK_FILE = "searcher.lock"
 
 

@@ -17,8 +17,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-#: Environment variable naming the backend when ``--backend`` is not given.
-BACKEND_ENV_VAR = "SEARCHER_BACKEND"
+from searcher.locations import BACKEND_ENV_VAR
 
 
 @dataclass

@@ -21,7 +21,7 @@ from searcher.backends import Answer, Ranked
 from searcher.errors import damage_reported
 from searcher.evaluation import Evaluator, Matches, top
 from searcher.facets import FACET_SIZE, canonical_entities, count_facets
-from searcher.indexer import IndexOptions, IndexReport, index_paths, remove_ids
+from searcher.index_run import IndexOptions, IndexReport
 from searcher.postings import IndexView
 from searcher.query import ParsedQuery, word_union
 from searcher.reading import IndexReading
@@ -110,9 +110,13 @@ class EmbeddedBackend:
     # Writing -----------------------------------------------------------------
 
     def index(self, paths: Iterable[str | Path], options: IndexOptions) -> IndexReport:
+        from searcher.indexer import index_paths  # the tagger and readers: not for searching
+
         return index_paths(self.path, paths, options)
 
     def remove(self, ids: list[str], wait: float) -> list[str]:
+        from searcher.indexer import remove_ids
+
         with self._reading():
             return remove_ids(self.path, ids, wait)
 

@@ -49,7 +49,7 @@ from searcher.backends.sphinxql import (
 )  # fmt: skip
 from searcher.errors import SearcherError
 from searcher.facets import FACET_SIZE, facet_line, split_facet_line
-from searcher.indexer import IndexOptions, IndexReport
+from searcher.index_run import IndexOptions, IndexReport
 from searcher.postings import date_code
 from searcher.query import ParsedQuery, word_union
 from searcher.querytree import (
