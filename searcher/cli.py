@@ -124,10 +124,21 @@ def _backend() -> str:
     return (ctx.meta.get("searcher.backend") if ctx else None) or ""
 
 
+#: Archives kept open from one command to the next, by a process that runs many (the
+#: warm server, ``searcher.warm``); None: each command opens its own.
+KEEP_OPEN: dict[tuple[Path, str], Archive] | None = None
+
+
 def _archive(index_dir: Path) -> Archive:
     """The archive in ``index_dir`` (or the ``--backend`` cluster), or a one-line error."""
+    backend = _backend() or "embedded"
     try:
-        return Archive(index_dir, backend=_backend() or "embedded")
+        if KEEP_OPEN is None:
+            return Archive(index_dir, backend=backend)
+        key = (index_dir.resolve(), backend)
+        if key not in KEEP_OPEN:
+            KEEP_OPEN[key] = Archive(index_dir, backend=backend)
+        return KEEP_OPEN[key]
     except (SearcherError, ValueError) as err:
         _fail(str(err))
         raise  # not reached: _fail exits
@@ -284,6 +295,15 @@ def _date(moment) -> str:
     return moment.strftime("%Y-%m-%d %H:%M")
 
 
+def _color() -> bool:
+    """Bold headlines and marks: on a terminal, or when the caller says (the warm
+    server prints for a terminal it is not attached to)."""
+    ctx = click.get_current_context(silent=True)
+    if ctx is not None and ctx.color is not None:
+        return ctx.color
+    return sys.stdout.isatty()
+
+
 def _count(total: int) -> str:
     return "1 article matches" if total == 1 else f"{total:,} articles match"
 
@@ -390,7 +410,7 @@ def query_command(
     if as_json:
         click.echo(json.dumps(results.to_json(), ensure_ascii=False, indent=2))
         return
-    _print_results(results, color=sys.stdout.isatty())
+    _print_results(results, color=_color())
     if facets:
         titles = {"PER": "people", "LOC": "places", "ORG": "organisations"}
         for label, names in results.facets.items():
@@ -630,3 +650,31 @@ def cluster_status(folder) -> None:
     click.echo(f"backend: {url}")
     if not all(up for _, up in nodes):
         sys.exit(1)
+
+
+@main.group("warm")
+def warm_group() -> None:
+    """The background servers that answer repeated searches quickly (SEARCHER_WARM=0: off)."""
+
+
+@warm_group.command("status")
+def warm_status() -> None:
+    """List this user's warm servers: index, process, queries answered, idle time."""
+    from searcher import warm
+
+    found = [(path, warm.status(path)) for path in warm.servers()]
+    running = [s for _, s in found if s]
+    for s in running:
+        click.echo(f"{s['index']}  pid {s['pid']}  {s['answered']:,} queries answered  "
+                   f"idle {s['idle']:,.0f} s")  # fmt: skip
+    if not running:
+        click.echo("no warm server is running", err=True)
+
+
+@warm_group.command("stop")
+def warm_stop() -> None:
+    """Stop every warm server of this user (they also stop by themselves when idle)."""
+    from searcher import warm
+
+    stopped = sum(warm.stop(path) for path in warm.servers())
+    click.echo(f"stopped {stopped} warm server{'s' if stopped != 1 else ''}", err=True)

@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import json
+import os
 import shutil
 from pathlib import Path
 
 import pytest
 
 from searcher import Archive
+
+#: Commands the tests run do their own work; tests/test_warm.py turns the warm server on.
+os.environ["SEARCHER_WARM"] = "0"
 
 ROOT = Path(__file__).resolve().parent.parent
 SEED = ROOT / "seeds" / "000_df906d3edab3d18d.txt"
