@@ -5,7 +5,9 @@
 
 For each archive size: indexing (articles/s end to end, 1 and 2 processes, size on
 disk, peak memory), then query latency (p50/p95/max over the fixed query list, top 10
-with snippets, warm searcher). Then relevance on the known-item sets (MRR@10,
+with snippets, warm searcher); a whole ``search`` process per query next to a Python
+script over SQLite FTS5 (``oneshot.py``); the memory of a running ``search serve``
+(``serving.py``). Then relevance on the known-item sets (MRR@10,
 success@1, recall@10) on their *report* halves; ``--split dev`` shows the half used
 for tuning. Prints tables with ratios against searcher and writes everything as JSON.
 """
@@ -28,6 +30,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import corpus  # noqa: E402
 import engines  # noqa: E402
+import oneshot  # noqa: E402
+import serving  # noqa: E402
 
 QUERIES = Path(__file__).resolve().parent / "queries.txt"
 ALL_ENGINES = [
@@ -84,11 +88,13 @@ def build(name: str, folder: Path, source: Path, procs: int, options: dict) -> d
         target=_build_child, args=(name, str(folder), str(source), procs, options, out)
     )
     child.start()
+    tree_peak = 0.0
     while True:
         try:
-            result = out.get(timeout=1.0)
+            result = out.get(timeout=0.25)
             break
         except queue.Empty:
+            tree_peak = max(tree_peak, tree_rss_mb(child.pid))
             if not child.is_alive():
                 raise EngineFailed(
                     f"{name}: the build process ended (exit code {child.exitcode}) with no result"
@@ -96,7 +102,25 @@ def build(name: str, folder: Path, source: Path, procs: int, options: dict) -> d
     child.join()
     if "error" in result:
         raise EngineFailed(f"{name}: {result['error']}")
+    result["tree_peak_mb"] = tree_peak
     return result
+
+
+def tree_rss_mb(pid: int) -> float:
+    """Resident memory of a process and all its descendants now (MB), from /proc."""
+    total, pending = 0, [pid]
+    while pending:
+        current = pending.pop()
+        try:
+            status = Path(f"/proc/{current}/status").read_text()
+            for task in Path(f"/proc/{current}/task").iterdir():
+                pending += [int(c) for c in (task / "children").read_text().split()]
+        except OSError:
+            continue
+        for line in status.splitlines():
+            if line.startswith("VmRSS:"):
+                total += int(line.split()[1])
+    return total / 1024
 
 
 def latency(engine: engines.Engine, queries: list[str], rounds: int) -> dict:
@@ -248,6 +272,8 @@ def main(
                             engines.release(engines.make_existing(name, folder, **options))
                         row[f"docs/s {procs}p"] = size / built["seconds"]
                         row[f"peak MB {procs}p"] = built["peak_mb"]
+                        # parent and workers together, sampled 4x a second
+                        row[f"all procs MB {procs}p"] = built["tree_peak_mb"]
                         row["size MB"] = built["size_mb"]
                     engine = engines.make_existing(name, folder, **options)
                     try:
@@ -267,6 +293,7 @@ def main(
                     ("docs/s 2 proc", "docs/s 2p"),
                     ("size MB", "size MB"),
                     ("peak MB 2p", "peak MB 2p"),
+                    ("all procs 2p", "all procs MB 2p"),
                 ],
                 ratio_of="docs/s 2p",
             )
@@ -282,6 +309,21 @@ def main(
                 ],
                 ratio_of="p95_ms",
             )
+            shots: dict = {}
+            if "searcher" in indexing:
+                index_folder = work / f"searcher-{size}-2"
+                try:
+                    memory = serving.serve_memory(index_folder, queries)
+                    indexing["searcher"].update(memory)
+                    print(f"\nsearch serve over {size:,} articles, after the query list: "
+                          f"{memory['serve MB']:,.0f} MB resident "
+                          f"(peak {memory['serve peak MB']:,.0f})")  # fmt: skip
+                except Exception as err:
+                    failed(report, "searcher (serve)", err)
+                fts5_db = work / f"sqlite-fts5-{size}-2" / "fts.db"
+                if "sqlite-fts5" in indexing and fts5_db.exists():
+                    shots = oneshot.measure(index_folder, fts5_db, rounds=3 if quick else 5)
+                    oneshot.print_rows(shots)
             research = {}
             if "searcher" in indexing:
                 research = research_costs(work / f"searcher-{size}-2", queries, rounds)
@@ -292,7 +334,7 @@ def main(
                 )
             report["sizes"].append(
                 {"size": size, "archive": label, "indexing": indexing, "queries": querying,
-                 "research": research}
+                 "one_shot": shots, "research": research}
             )  # fmt: skip
         if not skip_relevance:
             for key, make_set in corpus.RELEVANCE_SETS.items():
