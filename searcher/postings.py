@@ -106,12 +106,17 @@ class IndexView:
 
     def _decode(self, reader, fieldname: str, text: bytes) -> Postings:
         docs, freqs = [], []
+        frequency = 0
         for leaf, base in reader.leaf_readers():
             leaf_docs, leaf_freqs = leaf_postings(leaf, fieldname, text)
+            # Whoosh's document frequency counts postings, deleted articles' too: where
+            # nothing is deleted that is what was decoded, without a second term lookup
+            frequency += (
+                leaf.doc_frequency(fieldname, text) if leaf.has_deletions() else len(leaf_docs)
+            )
             if len(leaf_docs):
                 docs.append(leaf_docs + np.int32(base))
                 freqs.append(leaf_freqs)
-        frequency = reader.doc_frequency(fieldname, text)
         if not docs:
             return Postings(EMPTY_DOCS, EMPTY_FREQS, frequency)
         all_docs = np.concatenate(docs) if len(docs) > 1 else docs[0]

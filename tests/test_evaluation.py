@@ -198,3 +198,22 @@ def test_parallel_build_answers_like_a_single_writer(tmp_path):
             (h.id, round(h.score, 9)) for h in two.hits
         ]
         assert one.facets == two.facets
+
+
+def test_scores_equal_whooshs_after_articles_are_removed(small_archive, tmp_path, fast):
+    """Deleted articles still count in Whoosh's document frequency; ours must agree."""
+    from searcher import Archive
+
+    archive = Archive(tmp_path / "index")
+    archive.index([small_archive], entities=False, procs=2)
+    gone = [hit.id for hit in archive.search("pemerintah", limit=5).hits]
+    assert archive.remove(gone) == gone
+    searcher, view = _oracle(archive)
+    assert searcher.reader().has_deletions()
+    for text in ("pemerintah", "Jakarta banjir"):
+        tree = parse(text).tree
+        matches = Evaluator(view, searcher, PER_FIELD).run(tree)
+        expected = _whoosh_scores(searcher, to_whoosh(tree, PER_FIELD))
+        assert set(matches.docnums().tolist()) == set(expected)
+        for docnum, score in expected.items():
+            assert matches.scores[docnum] == pytest.approx(score, rel=1e-9)
