@@ -29,8 +29,7 @@ from concurrent.futures.process import BrokenProcessPool
 from itertools import islice
 from pathlib import Path
 
-from whoosh import index as whoosh_index
-
+from searcher import store
 from searcher.article import Problem
 from searcher.errors import WorkerDied
 from searcher.settings import Indexing
@@ -53,7 +52,7 @@ def _start_worker(parts: str, indexname: str, schema, lock_fd: int, done) -> Non
     _die_with_parent()
     folder = Path(parts) / str(os.getpid())
     folder.mkdir(parents=True, exist_ok=True)
-    _worker["ix"] = whoosh_index.create_in(str(folder), schema, indexname=indexname)
+    _worker["ix"] = store.storage(folder).create_index(schema, indexname=indexname)
     _worker["folder"] = folder
     _worker["done"] = done
 

@@ -69,76 +69,9 @@ def _probe_segment_writing() -> bool:
         return False
 
 
-class _ViewReader:
-    """A seekable reader over a memoryview that copies only what is read."""
-
-    def __init__(self, view: memoryview) -> None:
-        self._view = view
-        self._pos = 0
-
-    def read(self, size: int | None = -1) -> bytes:
-        start = self._pos
-        end = len(self._view) if size is None or size < 0 else min(start + size, len(self._view))
-        self._pos = end
-        return bytes(self._view[start:end])
-
-    def readinto(self, buffer) -> int:
-        data = self.read(len(buffer))
-        buffer[: len(data)] = data
-        return len(data)
-
-    def readline(self, size: int | None = -1) -> bytes:
-        view, start = self._view, self._pos
-        limit = len(view) if size is None or size < 0 else min(start + size, len(view))
-        end = bytes(view[start:limit]).find(b"\n")
-        return self.read((end + 1) if end >= 0 else limit - start)
-
-    def seek(self, offset: int, whence: int = 0) -> int:
-        base = (0, self._pos, len(self._view))[whence]
-        self._pos = max(0, base + offset)
-        return self._pos
-
-    def tell(self) -> int:
-        return self._pos
-
-    def flush(self) -> None:
-        pass
-
-    def close(self) -> None:
-        self._view = memoryview(b"")
-
-
-def _read_compound_parts_in_place() -> bool:
-    """Make Whoosh read a compound segment's parts from the memory-mapped file itself.
-
-    ``CompoundStorage.open_file`` wraps each part (terms, postings, stored fields) in a
-    ``BufferFile``, whose ``BytesIO`` copies the whole part out of the map: a reader
-    then holds a private copy of most of the index (163 MB of memory for a 3,464-article
-    archive). Our subclass reads the same bytes in place, so they stay shared, evictable
-    page cache. False (and nothing changed) when Whoosh's names moved.
-    """
-    try:
-        from whoosh.filedb import compound
-        from whoosh.filedb.structfile import BufferFile
-    except ImportError:
-        return False
-    if getattr(compound, "BufferFile", None) is not BufferFile:
-        return compound.BufferFile.__name__ == "MappedPart"
-
-    class MappedPart(BufferFile):
-        def __init__(self, buf, name=None, onclose=None) -> None:
-            super().__init__(b"", name=name, onclose=onclose)
-            self._buf = buf
-            self.file = _ViewReader(buf)
-
-    compound.BufferFile = MappedPart
-    return True
-
-
 #: What the installed Whoosh offers.
 BLOCK_READING = _probe_block_reading()
 PARALLEL_WRITING = _probe_segment_writing()
-MAPPED_PARTS = _read_compound_parts_in_place()
 _enabled = {"fast": True}
 
 
