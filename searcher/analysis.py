@@ -385,13 +385,18 @@ def term_positions(text: str) -> dict[str, list[int]]:
     return positions
 
 
-@lru_cache(maxsize=300_000)
+#: Distinct words whose terms stay cached (indexing and snippets): the head of a Zipfian
+#: vocabulary; the rare tail costs one analysis each either way.
+WORD_CACHE = 100_000
+
+
+@lru_cache(maxsize=WORD_CACHE)
 def word_terms_in_order(word: str) -> tuple[str, ...]:
     """The terms one token yields, in order (a hyphenated pair yields two)."""
     return tuple(term for term, _, _ in word_spans(word))
 
 
-@lru_cache(maxsize=300_000)
+@lru_cache(maxsize=WORD_CACHE)
 def word_spans(word: str) -> tuple[tuple[str, int, int], ...]:
     """The terms one token yields, with offsets inside the token."""
     return tuple((t.text, t.startchar, t.endchar) for t in _shared_analyzer()(word, chars=True))
