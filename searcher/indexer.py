@@ -25,6 +25,7 @@ from searcher.index_run import IndexOptions, IndexReport, Progress  # noqa: F401
 from searcher.postings import entity_lines
 from searcher.schema import ENTITY_FIELDS
 from searcher.segments import write_parallel
+from searcher.settings import Indexing
 from searcher.sources import Scope, read_archive
 from searcher.whoosh_internals import PARALLEL_WRITING
 
@@ -376,13 +377,14 @@ def _write(
             lock_fd, workers_prepared, opts.on_stall,
         )  # fmt: skip
     else:
-        _write_serial(ix, jobs, report, progress, opts.indexing.commit_batch)
+        _write_serial(ix, jobs, report, progress, opts.indexing)
 
 
 def _write_serial(
-    ix, jobs: Iterator, report: IndexReport, progress: Callable[[], None], batch: int
+    ix, jobs: Iterator, report: IndexReport, progress: Callable[[], None], indexing: Indexing
 ) -> None:
-    """One process: prepare and add each article, committing every ``batch``."""
+    """One process: prepare and add each article, committing every ``commit_batch``."""
+    batch = indexing.commit_batch
     writer = None
     in_batch = 0
     try:
@@ -395,7 +397,7 @@ def _write_serial(
                 progress()
                 continue
             if writer is None:
-                writer = ix.writer()
+                writer = ix.writer(limitmb=indexing.writer_mb)
             if prepared.is_new:
                 writer.add_document(**prepared.doc)
                 report.added += 1

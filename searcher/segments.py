@@ -42,7 +42,7 @@ _worker: dict = {}
 TICK_SECONDS = 0.25
 
 
-def _start_worker(parts: str, indexname: str, schema, lock_fd: int, done) -> None:
+def _start_worker(parts: str, indexname: str, schema, lock_fd: int, done, writer_mb: int) -> None:
     """Each worker gets its own folder and an empty index there to write segments in.
 
     It lets go of the write lock it inherited (the parent holds it) and dies with
@@ -55,6 +55,7 @@ def _start_worker(parts: str, indexname: str, schema, lock_fd: int, done) -> Non
     _worker["ix"] = store.storage(folder).create_index(schema, indexname=indexname)
     _worker["folder"] = folder
     _worker["done"] = done
+    _worker["writer_mb"] = writer_mb
 
 
 def _die_with_parent() -> None:
@@ -69,7 +70,7 @@ def _die_with_parent() -> None:
 def _write_share(task: tuple[Callable, list]) -> tuple[str, object | None, list]:
     """Prepare and write one share of a batch as one segment; report each article."""
     prepare, jobs = task
-    writer = segment_writer(_worker["ix"])
+    writer = segment_writer(_worker["ix"], _worker["writer_mb"])
     outcomes = []
     for job in jobs:
         prepared = prepare(job)
@@ -192,7 +193,7 @@ def write_parallel(
         procs,
         mp_context=context,
         initializer=_start_worker,
-        initargs=(str(parts), ix.indexname, ix.schema, lock_fd, done),
+        initargs=(str(parts), ix.indexname, ix.schema, lock_fd, done, indexing.writer_mb),
     )
     try:
         # start the workers before the first batch is read, so they do not inherit it

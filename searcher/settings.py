@@ -101,6 +101,9 @@ class Indexing:
     #: warm p95 9.6 ms; batches of 10,000 make 10 segments, 364 MB, 58 and 7.8 ms, at the
     #: same indexing rate (266 and 278 articles/s). ``$SEARCHER_COMMIT_BATCH`` overrides it.
     commit_batch: int = 10_000
+    #: Megabytes of postings a segment writer keeps in memory before it sorts them into a
+    #: run on disk (Whoosh's default is 128, per worker). ``$SEARCHER_WRITER_MB``.
+    writer_mb: int = 32
     #: With several indexing processes, seconds without one article finished before the
     #: run says a worker seems stopped, and before it gives up (an article takes well
     #: under a second; tagging a 100,000-character one about two).
@@ -127,6 +130,7 @@ class Settings:
         changes: dict[str, object] = {}
         for name, attr, kind in (
             ("SEARCHER_COMMIT_BATCH", "commit_batch", int),
+            ("SEARCHER_WRITER_MB", "writer_mb", int),
             ("SEARCHER_STALL_WARN", "stall_warn_seconds", float),
             ("SEARCHER_STALL_GIVE_UP", "stall_give_up_seconds", float),
         ):

@@ -178,11 +178,11 @@ def leaf_positions(leaf, fieldname: str, text: bytes, wanted: np.ndarray):
 # Writing segments in worker processes ---------------------------------------------
 
 
-def segment_writer(ix):
+def segment_writer(ix, limitmb: int = 128):
     """A writer for one segment that takes no lock (the parent holds the index's)."""
     from whoosh.writing import SegmentWriter
 
-    return SegmentWriter(ix, _lk=False)
+    return SegmentWriter(ix, _lk=False, limitmb=limitmb)
 
 
 def finish_segment(writer):
