@@ -94,7 +94,7 @@ def build(name: str, folder: Path, source: Path, procs: int, options: dict) -> d
             result = out.get(timeout=0.25)
             break
         except queue.Empty:
-            tree_peak = max(tree_peak, tree_rss_mb(child.pid))
+            tree_peak = max(tree_peak, tree_pss_mb(child.pid))
             if not child.is_alive():
                 raise EngineFailed(
                     f"{name}: the build process ended (exit code {child.exitcode}) with no result"
@@ -106,19 +106,21 @@ def build(name: str, folder: Path, source: Path, procs: int, options: dict) -> d
     return result
 
 
-def tree_rss_mb(pid: int) -> float:
-    """Resident memory of a process and all its descendants now (MB), from /proc."""
+def tree_pss_mb(pid: int) -> float:
+    """Memory of a process and all its descendants now (MB): the sum of their
+    proportional set sizes, so pages a forked worker shares with its parent count once
+    (a sum of resident sizes counts them in every process)."""
     total, pending = 0, [pid]
     while pending:
         current = pending.pop()
         try:
-            status = Path(f"/proc/{current}/status").read_text()
             for task in Path(f"/proc/{current}/task").iterdir():
                 pending += [int(c) for c in (task / "children").read_text().split()]
+            rollup = Path(f"/proc/{current}/smaps_rollup").read_text()
         except OSError:
             continue
-        for line in status.splitlines():
-            if line.startswith("VmRSS:"):
+        for line in rollup.splitlines():
+            if line.startswith("Pss:"):
                 total += int(line.split()[1])
     return total / 1024
 
@@ -272,7 +274,7 @@ def main(
                             engines.release(engines.make_existing(name, folder, **options))
                         row[f"docs/s {procs}p"] = size / built["seconds"]
                         row[f"peak MB {procs}p"] = built["peak_mb"]
-                        # parent and workers together, sampled 4x a second
+                        # parent and workers together (PSS), sampled 4x a second
                         row[f"all procs MB {procs}p"] = built["tree_peak_mb"]
                         row["size MB"] = built["size_mb"]
                     engine = engines.make_existing(name, folder, **options)
