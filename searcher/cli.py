@@ -662,8 +662,7 @@ def warm_status() -> None:
     """List this user's warm servers: index, process, queries answered, idle time."""
     from searcher import warm
 
-    found = [(path, warm.status(path)) for path in warm.servers()]
-    running = [s for _, s in found if s]
+    running = [s for s in map(warm.status, warm.servers()) if s]
     for s in running:
         click.echo(f"{s['index']}  pid {s['pid']}  {s['answered']:,} queries answered  "
                    f"idle {s['idle']:,.0f} s")  # fmt: skip

@@ -21,7 +21,7 @@ from searcher.article import Article, Problem
 from searcher.duplicates import Grouper, canonical_url, from_bytes
 from searcher.errors import IndexWriteFailed, SearcherError, damage_reported
 from searcher.facets import facet_line
-from searcher.index_run import IndexOptions, IndexReport, Progress  # noqa: F401 (their home once)
+from searcher.index_run import IndexOptions, IndexReport, Progress  # noqa: F401 (also imported from here)
 from searcher.postings import entity_lines
 from searcher.schema import ENTITY_FIELDS
 from searcher.segments import write_parallel

@@ -72,16 +72,13 @@ class WarmServer:
 
     def _lock(self):
         """The server's lock file, held for its whole life (None: another server has
-        it). It names the process, for ``search warm status``."""
+        it, so this one has nothing to do)."""
         handle = open(self.path + ".lock", "a+")  # noqa: SIM115 (held until exit)
         try:
             fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except OSError:
             handle.close()
             return None
-        handle.truncate(0)
-        handle.write(str(os.getpid()))
-        handle.flush()
         return handle
 
     def _warm_up(self) -> None:

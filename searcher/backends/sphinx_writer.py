@@ -35,7 +35,8 @@ from searcher.cluster import ATTRIBUTES, FIELDS
 from searcher.duplicates import Grouper, from_bytes
 from searcher.errors import SearcherError
 from searcher.facets import facet_line
-from searcher.indexer import IndexOptions, IndexReport, jobs_to_write, prepare_article
+from searcher.index_run import IndexOptions, IndexReport
+from searcher.indexer import jobs_to_write, prepare_article
 from searcher.postings import date_code
 from searcher.query import source_words
 from searcher.schema import ENTITY_FIELDS, SEARCH_FIELDS
