@@ -6,13 +6,13 @@ body's word 5-shingles (``datasketch``); at index time it joins the group of the
 similar article already indexed when their estimated Jaccard similarity reaches
 ``SIMILAR``, found through MinHash LSH, so a result list can show each story once.
 MinHash rather than simhash: on the test set of ``benchmarks/duplicates.py`` it separates
-edited copies from different stories on the same topic with room to spare, and
-``datasketch`` gives the LSH index with it.
+edited copies from different stories on the same topic with room to spare.
+``datasketch`` computes the signatures and chooses the LSH bands; the band index itself
+is a flat table here (``Grouper``), a twelfth of the memory of datasketch's.
 """
 
 from __future__ import annotations
 
-import hashlib
 import re
 from functools import lru_cache
 from typing import TYPE_CHECKING
@@ -102,41 +102,127 @@ def _permutations() -> np.ndarray:
     return MinHash(num_perm=NUM_PERM, scheme=SCHEME).permutations
 
 
-def _short_key(band: bytes) -> bytes:
-    return hashlib.blake2b(band, digest_size=8).digest()
+def _bands() -> tuple[int, int]:
+    """Bands and rows per band for ``SIMILAR``: datasketch's own choice for its LSH, which
+    weighs missed copies and extra candidates equally (21 bands of 3 rows for 0.35)."""
+    from datasketch.lsh import _optimal_param
+
+    return _optimal_param(SIMILAR, NUM_PERM, 0.5, 0.5)
+
+
+#: Odd 64-bit multipliers that fold a band's hash values into one key (wrapping); the
+#: last one also sets bands apart, so one table holds every band.
+_MIX = np.array(
+    [0x9E3779B97F4A7C15, 0xC2B2AE3D27D4EB4F, 0x165667B19E3779F9, 0xD6E8FEB86659FD93],
+    dtype=np.uint64,
+)
+
+
+class _BandTable:
+    """Band key -> rows, as open addressing over two flat arrays: 12 bytes a slot, at
+    most half of them full. Key 0 marks an empty slot (keys are made odd). A key that
+    collides with another only adds a candidate, which the Jaccard estimate turns down.
+    """
+
+    def __init__(self, bits: int = 16) -> None:
+        self._bits = bits
+        self._keys = np.zeros(1 << bits, dtype=np.uint64)
+        self._rows = np.zeros(1 << bits, dtype=np.int32)
+        self._used = 0
+
+    def _slot(self, key: int) -> int:
+        return key >> (64 - self._bits)  # the product's high bits are the well-mixed ones
+
+    def insert(self, keys: list[int], row: int) -> None:
+        if 2 * (self._used + len(keys)) > len(self._keys):
+            self._grow()
+        for key in keys:
+            self._place(key, row)
+
+    def _place(self, key: int, row: int) -> None:
+        table, mask = self._keys, len(self._keys) - 1
+        slot = self._slot(key)
+        while table[slot]:
+            slot = (slot + 1) & mask
+        table[slot] = key
+        self._rows[slot] = row
+        self._used += 1
+
+    def rows(self, keys: list[int]) -> set[int]:
+        table, mask, found = self._keys, len(self._keys) - 1, set()
+        for key in keys:
+            slot = self._slot(key)
+            while held := int(table[slot]):
+                if held == key:
+                    found.add(int(self._rows[slot]))
+                slot = (slot + 1) & mask
+        return found
+
+    def _grow(self) -> None:
+        full = self._keys != 0
+        keys, rows = self._keys[full].tolist(), self._rows[full].tolist()
+        self.__init__(self._bits + 1)
+        for key, row in zip(keys, rows, strict=True):
+            self._place(key, row)
 
 
 class Grouper:
-    """Assigns each article the group of the story it repeats (or a group of its own)."""
+    """Assigns each article the group of the story it repeats (or a group of its own).
+
+    The LSH band index is kept here rather than in datasketch's ``MinHashLSH``, which
+    holds a set per bucket and a list of band keys per article: about 12 KB per article,
+    600 MB of an indexing run's memory at 50,000 articles. Here the bands are slots of
+    one flat table (``_BandTable``) and the signatures rows of one array: under 1 KB per
+    article. Bands and rows per band are datasketch's (``_bands``), so the candidates
+    are the ones its LSH finds.
+    """
 
     def __init__(self) -> None:
-        from datasketch import MinHashLSH
-
-        # band keys shortened to 8 bytes (datasketch's ``hashfunc``): a collision only
-        # adds a candidate, which the Jaccard estimate below then turns down
-        self.lsh = MinHashLSH(threshold=SIMILAR, num_perm=NUM_PERM, hashfunc=_short_key)
-        #: each article's hash values only (a MinHash object is several times larger)
-        self.signatures: dict[str, np.ndarray] = {}
+        self.bands, self.rows = _bands()
+        if self.rows > len(_MIX):
+            raise ValueError(f"{self.rows} rows per band: add multipliers to _MIX")
+        self._mix = _MIX[: self.rows]
+        self._salt = np.arange(self.bands, dtype=np.uint64) * _MIX[-1]
+        self._table = _BandTable()
+        #: hash values, one row per insert (affine32 values fit in 32 bits)
+        self._signatures = np.zeros((1024, NUM_PERM), dtype=np.uint32)
+        self._ids: list[str] = []
+        self._row: dict[str, int] = {}
         self.groups: dict[str, str] = {}
+
+    def _keys(self, hashvalues: np.ndarray) -> list[int]:
+        bands = hashvalues[: self.bands * self.rows].astype(np.uint64)
+        with np.errstate(over="ignore"):
+            keys = (bands.reshape(self.bands, self.rows) * self._mix).sum(axis=1) + self._salt
+        return (keys | np.uint64(1)).tolist()
 
     def add(self, article_id: str, group: str, minhash: MinHash) -> None:
         """Remember an article already in the index (or just placed in a group)."""
-        if article_id in self.signatures:
-            self.lsh.remove(article_id)
-        self.lsh.insert(article_id, minhash)
-        self.signatures[article_id] = minhash.hashvalues
+        row = len(self._ids)
+        if row == len(self._signatures):
+            self._signatures = np.resize(self._signatures, (2 * row, NUM_PERM))
+        self._signatures[row] = minhash.hashvalues
+        self._ids.append(article_id)
+        self._row[article_id] = row  # an earlier row of this id is stale from now on
         self.groups[article_id] = group
+        self._table.insert(self._keys(minhash.hashvalues), row)
+
+    def _candidates(self, hashvalues: np.ndarray) -> list[int]:
+        rows = self._table.rows(self._keys(hashvalues))
+        return sorted(row for row in rows if self._row[self._ids[row]] == row)
 
     def assign(self, article_id: str, text: str) -> tuple[str, bytes]:
         """The group of the article with this body, and its signature to store."""
         minhash = signature(text)
         best, best_score = None, SIMILAR
-        for other in self.lsh.query(minhash):
+        for row in self._candidates(minhash.hashvalues):
+            other = self._ids[row]
             if other == article_id:
                 continue
-            # MinHash.jaccard: the share of equal hash values
-            score = np.count_nonzero(minhash.hashvalues == self.signatures[other]) / NUM_PERM
-            if score >= best_score:
+            # MinHash.jaccard: the share of equal hash values; on a tie the article
+            # indexed first (the original) wins
+            score = np.count_nonzero(minhash.hashvalues == self._signatures[row]) / NUM_PERM
+            if score > best_score or (best is None and score == best_score):
                 best, best_score = other, score
         group = self.groups[best] if best is not None else article_id
         self.add(article_id, group, minhash)

@@ -120,3 +120,40 @@ def test_the_same_url_twice_is_one_article(tmp_path):
     second = archive.index([tmp_path / "b.jsonl"])
     assert (second.added, second.updated, second.same_url) == (0, 1, 1)
     assert archive.count() == 1 and archive.article("1").body.endswith("Lagi.")
+
+
+def test_band_index_finds_what_datasketch_lsh_finds():
+    """The grouper's own band index returns the candidates datasketch's MinHashLSH
+    returns for the same bands, on real articles and edited copies of them."""
+    import random
+
+    from datasketch import MinHashLSH
+
+    from searcher.duplicates import NUM_PERM, SIMILAR, signature
+
+    grouper = Grouper()
+    lsh = MinHashLSH(threshold=SIMILAR, num_perm=NUM_PERM)
+    assert (lsh.b, lsh.r) == (grouper.bands, grouper.rows)
+    bodies = [r["body"] for r in indosum_records(60, start=200)]
+    rng = random.Random(7)
+    bodies += [duplicate_benchmark.edits(b, rng)["words"] for b in bodies[:30]]
+    found = 0
+    for n, body in enumerate(bodies):
+        minhash = signature(body)
+        expected = sorted(lsh.query(minhash))
+        assert [grouper._ids[row] for row in grouper._candidates(minhash.hashvalues)] == [
+            f"a{i}" for i in sorted(int(k[1:]) for k in expected)
+        ]
+        found += bool(expected)
+        lsh.insert(f"a{n}", minhash)
+        grouper.add(f"a{n}", f"a{n}", minhash)
+    assert found >= 25  # the copies were found, so the comparison covered real candidates
+
+
+def test_a_re_indexed_article_is_found_under_its_new_text_only():
+    grouper = Grouper()
+    a, b = indosum_records(2, start=300)
+    grouper.assign("x", a["body"])
+    grouper.assign("x", b["body"])  # the article's text was replaced
+    assert grouper.assign("copy-of-a", a["body"])[0] == "copy-of-a"
+    assert grouper.assign("copy-of-b", b["body"])[0] == "x"
