@@ -159,11 +159,15 @@ class _BandTable:
         return found
 
     def _grow(self) -> None:
-        full = self._keys != 0
-        keys, rows = self._keys[full].tolist(), self._rows[full].tolist()
+        keys, rows = self._keys, self._rows
         self.__init__(self._bits + 1)
-        for key, row in zip(keys, rows, strict=True):
-            self._place(key, row)
+        for start in range(0, len(keys), 1 << 16):  # a chunk at a time: no list of all keys
+            chunk = slice(start, start + (1 << 16))
+            full = keys[chunk] != 0
+            for key, row in zip(
+                keys[chunk][full].tolist(), rows[chunk][full].tolist(), strict=True
+            ):
+                self._place(key, row)
 
 
 class Grouper:
