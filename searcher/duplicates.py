@@ -120,7 +120,7 @@ _MIX = np.array(
 
 class _BandTable:
     """Band key -> rows, as open addressing over two flat arrays: 12 bytes a slot, at
-    most half of them full. Key 0 marks an empty slot (keys are made odd). A key that
+    most 70% of them full (linear probing stays short there). Key 0 marks an empty slot (keys are made odd). A key that
     collides with another only adds a candidate, which the Jaccard estimate turns down.
     """
 
@@ -134,7 +134,7 @@ class _BandTable:
         return key >> (64 - self._bits)  # the product's high bits are the well-mixed ones
 
     def insert(self, keys: list[int], row: int) -> None:
-        if 2 * (self._used + len(keys)) > len(self._keys):
+        if 10 * (self._used + len(keys)) > 7 * len(self._keys):
             self._grow()
         for key in keys:
             self._place(key, row)
