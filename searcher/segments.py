@@ -71,7 +71,7 @@ def _die_with_parent() -> None:
 
 def _pack(job: object) -> bytes:
     """A job as the parent holds it until its batch is committed: pickled and compressed,
-    a third of the article's size in memory (two batches of 10,000 are in flight)."""
+    about half the article's size in memory (two batches of 10,000 are in flight)."""
     return zlib.compress(pickle.dumps(job, pickle.HIGHEST_PROTOCOL), 1)
 
 
