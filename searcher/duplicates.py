@@ -120,9 +120,9 @@ _MIX = np.array(
 
 class _BandTable:
     """Band key -> rows, as open addressing over two flat arrays: 12 bytes a slot, at
-    most 70% of them full (linear probing stays short there). Key 0 marks an empty slot (keys are made odd). A key that
-    collides with another only adds a candidate, which the Jaccard estimate turns down.
-    """
+    most 70% of them full (linear probing stays short there). Key 0 marks an empty
+    slot (keys are made odd). A key that collides with another only adds a candidate,
+    which the Jaccard estimate turns down."""
 
     def __init__(self, bits: int = 16) -> None:
         self._bits = bits
