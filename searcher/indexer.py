@@ -71,7 +71,6 @@ def to_document(article: Article, names: dict[str, list[str]], digest: str) -> d
         doc[field_name] = ",".join(clean)
         every.extend(clean)
         lines.extend(facet_line(label, name) for name in clean)
-    doc["entity"] = ",".join(every)
     doc["entities"] = " ; ".join(every)
     doc["facets"] = "\n".join(lines).encode("utf-8")
     return doc

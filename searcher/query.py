@@ -40,6 +40,7 @@ from searcher.querytree import (
     ranks,
     render,
 )  # fmt: skip
+from searcher.schema import ENTITY_FIELDS
 
 FIELD_ALIASES = {
     "headline": "headline", "title": "headline", "judul": "headline",
@@ -144,8 +145,10 @@ def _filter_query(name: str, value: str, aliases, label: str) -> Node | None:
         keys = list(dict.fromkeys(k for k in map(_name_key, [value, *forms]) if k))
         if not keys:
             return None
-        # every name of the entity: person:Jokowi finds articles that say Joko Widodo
-        return any_of(*(Keyword(name, key) for key in keys), label=label)
+        # every name of the entity: person:Jokowi finds articles that say Joko Widodo;
+        # entity: is any of the three labels
+        fields = ENTITY_FIELDS.values() if name == "entity" else (name,)
+        return any_of(*(Keyword(f, key) for key in keys for f in fields), label=label)
     # every word of the outlet's name: source:cnn, source:"CNN Indonesia", source:detik.com
     words = source_words(value)
     if not words:

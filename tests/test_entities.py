@@ -88,6 +88,20 @@ def test_entity_filters_narrow_results(small_index):
     assert taliban.total >= 1 and all("Taliban" in h.entities["ORG"] for h in taliban.hits)
 
 
+def test_entity_filter_is_any_of_the_three_labels(small_index):
+    """``entity:`` has no field of its own: it finds what person:, place: and org: find."""
+
+    def ids(query: str) -> set[str]:
+        results = small_index.search(query, limit=100, collapse=False)
+        assert results.total <= 100, query  # every match is on the page
+        return {h.id for h in results.hits}
+
+    for name in ("Vladimir Putin", "Taliban", "Jakarta", "Rusia"):
+        union = set().union(*(ids(f'{label}:"{name}"') for label in ("person", "place", "org")))
+        assert union, name
+        assert ids(f'entity:"{name}"') == union, name
+
+
 def test_facets_count_entities_over_all_matches(small_index):
     results = small_index.search("Jakarta", limit=5)
     assert results.total > 5

@@ -217,7 +217,10 @@ def _day(when: datetime | None) -> int:
 def row_of(doc: dict) -> dict:
     """The values of one article's row (``doc`` is ``searcher.indexer.to_document``'s)."""
     date = doc.get("date")
-    keys = {field: _name_keys(doc.get(field, "")) for field in (*ENTITY_FIELDS.values(), "entity")}
+    keys = {field: _name_keys(doc.get(field, "")) for field in ENTITY_FIELDS.values()}
+    keys["entity"] = list(
+        dict.fromkeys(key for field in ENTITY_FIELDS.values() for key in keys[field])
+    )
     facets = {
         attribute: [
             key_id(facet_line(label, n)) for n in doc.get(ENTITY_FIELDS[label], "").split(",") if n
