@@ -81,15 +81,18 @@ def signature(text: str) -> MinHash:
 
 
 def to_bytes(minhash: MinHash) -> bytes:
-    return minhash.hashvalues.astype(np.uint64).tobytes()
+    """The signature as stored: 4 bytes a value, since affine32 values fit in 32 bits."""
+    return minhash.hashvalues.astype(np.uint32).tobytes()
 
 
 def from_bytes(data: bytes) -> MinHash:
+    """A stored signature (indexes before schema 5 stored 8 bytes a value)."""
     from datasketch import MinHash
 
+    dtype = np.uint64 if len(data) == 8 * NUM_PERM else np.uint32
     return MinHash(
         num_perm=NUM_PERM, scheme=SCHEME, permutations=_permutations(),
-        hashvalues=np.frombuffer(data, dtype=np.uint64).copy(),
+        hashvalues=np.frombuffer(data, dtype=dtype).copy(),
     )  # fmt: skip
 
 

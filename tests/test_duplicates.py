@@ -157,3 +157,17 @@ def test_a_re_indexed_article_is_found_under_its_new_text_only():
     grouper.assign("x", b["body"])  # the article's text was replaced
     assert grouper.assign("copy-of-a", a["body"])[0] == "copy-of-a"
     assert grouper.assign("copy-of-b", b["body"])[0] == "x"
+
+
+def test_signatures_are_stored_in_4_bytes_a_value_and_old_ones_still_read():
+    import numpy as np
+
+    from searcher.duplicates import NUM_PERM, from_bytes, signature, to_bytes
+
+    body = indosum_records(1, start=400)[0]["body"]
+    minhash = signature(body)
+    stored = to_bytes(minhash)
+    assert len(stored) == 4 * NUM_PERM
+    assert from_bytes(stored).jaccard(minhash) == 1.0
+    before_schema_5 = minhash.hashvalues.astype(np.uint64).tobytes()
+    assert from_bytes(before_schema_5).jaccard(minhash) == 1.0
