@@ -16,6 +16,10 @@ fast path on and off).
 from __future__ import annotations
 
 import contextlib
+import io
+import pickle
+import struct
+import zlib
 from collections.abc import Iterator
 from datetime import datetime
 
@@ -29,21 +33,29 @@ BYTE_LENGTHS = np.array([byte_to_length(b) for b in range(256)], dtype=np.float6
 #: A term held by no article: no docnums, no frequencies.
 EMPTY_DOCS = np.zeros(0, dtype=np.int32)
 EMPTY_FREQS = np.zeros(0, dtype=np.float64)
+#: How a Whoosh 3 posting list starts, and the signed length before each block.
+_POSTINGS_MAGIC = b"W3Bl"
+_BLOCK_LENGTH = struct.Struct("!i")
 
 
 def _probe_block_reading() -> bool:
-    """True when the Whoosh 3 codec's block matcher and lengths column are where we read them."""
+    """True when the Whoosh 3 codec's posting lists, terms reader and lengths column are
+    where and what we read them as."""
     try:
         from whoosh.codec import whoosh3
         from whoosh.reading import SegmentReader
 
-        matcher = whoosh3.W3LeafMatcher
-        needed = ("_read_ids", "_read_weights", "_read_values", "_next_block")
+        info = whoosh3.W3TermInfo
         return (
-            all(callable(getattr(matcher, name, None)) for name in needed)
+            whoosh3.WHOOSH3_HEADER_MAGIC == _POSTINGS_MAGIC
+            and all(callable(getattr(info, name, None)) for name in ("extent", "is_inlined"))
+            and "_postfile" in whoosh3.W3TermsReader.__init__.__code__.co_names
+            and callable(getattr(whoosh3.W3TermsReader, "term_info", None))
             and callable(getattr(whoosh3, "_lenfield", None))
             and hasattr(whoosh3, "LENGTHS_COLUMN")
             and "_perdoc" in SegmentReader.__init__.__code__.co_names
+            and "_terms" in SegmentReader.__init__.__code__.co_names
+            and hasattr(SegmentReader, "deleted_docs_set")
         )
     except (ImportError, AttributeError):
         return False
@@ -98,25 +110,74 @@ def date_code(when: datetime) -> int:
 # Reading -------------------------------------------------------------------------
 
 
+def _blocks(leaf, fieldname: str, text: bytes) -> list[tuple[int, int, bytes]] | None:
+    """A term's posting list in one segment as ``(last docnum, compression, data)`` per
+    block, read in one piece (Whoosh's matcher reads each block's header through a
+    dozen small reads). None where the list is not plain blocks (inlined postings).
+    Raises ``TermNotFound``."""
+    terms = leaf._terms
+    info = terms.term_info(fieldname, text)
+    if info.is_inlined():
+        return None
+    offset, length = info.extent()
+    if isinstance(length, tuple):  # whoosh-reloaded reads it back as a 1-tuple
+        length = length[0]
+    data = terms._postfile.get(offset, length)
+    if data[:4] != _POSTINGS_MAGIC:
+        return None
+    stream = io.BytesIO(data)
+    blocks, position = [], 4
+    while position < len(data):
+        (size,) = _BLOCK_LENGTH.unpack_from(data, position)
+        end = position + _BLOCK_LENGTH.size + abs(size)
+        stream.seek(position + _BLOCK_LENGTH.size)
+        # the block's header: count, last docnum, max weight, compression, min/max length
+        _count, last, _weight, compression, _short, _long = pickle.load(stream)
+        blocks.append((last, compression, data[stream.tell() : end]))
+        position = end
+        if size < 0:  # the last block's length is stored negated
+            break
+    return blocks
+
+
+def _block_postings(compression: int, data: bytes) -> tuple[np.ndarray, np.ndarray, tuple]:
+    """One block's docnums, frequencies and encoded values (positions)."""
+    gaps, weights, values = pickle.loads(zlib.decompress(data) if compression else data)
+    docs = np.cumsum(np.asarray(gaps, dtype=np.int64))
+    if weights is None:  # every weight 1.0
+        freqs = np.ones(len(docs), dtype=np.float64)
+    elif isinstance(weights, float):  # every weight the same
+        freqs = np.full(len(docs), weights, dtype=np.float64)
+    else:
+        freqs = np.asarray(weights, dtype=np.float64)
+    return docs, freqs, values
+
+
 def leaf_postings(leaf, fieldname: str, text: bytes) -> tuple[np.ndarray, np.ndarray]:
-    """All postings of a term in one segment: docnums and frequencies."""
+    """All postings of a live article of a term in one segment: docnums and frequencies."""
     try:
-        matcher = leaf.postings(fieldname, text)
+        blocks = _blocks(leaf, fieldname, text) if _fast() else None
+        if blocks is None:
+            return _matcher_postings(leaf, fieldname, text)
     except TermNotFound:
         return EMPTY_DOCS, EMPTY_FREQS
+    if not blocks:
+        return EMPTY_DOCS, EMPTY_FREQS
+    parts = [_block_postings(compression, data)[:2] for _last, compression, data in blocks]
+    docs = np.concatenate([d for d, _ in parts]).astype(np.int32)
+    freqs = np.concatenate([f for _, f in parts])
+    deleted = leaf.deleted_docs_set
+    if deleted:
+        live = ~np.isin(docs, np.fromiter(deleted, dtype=np.int32, count=len(deleted)))
+        docs, freqs = docs[live], freqs[live]
+    return docs, freqs
+
+
+def _matcher_postings(leaf, fieldname: str, text: bytes) -> tuple[np.ndarray, np.ndarray]:
+    """The public API's way: a Python call per posting (deleted articles left out)."""
+    matcher = leaf.postings(fieldname, text)
     ids: list = []
     weights: list = []
-    if _fast() and hasattr(matcher, "_read_ids"):
-        # whole blocks at once instead of a call per posting
-        while matcher.is_active():
-            matcher._read_ids()
-            matcher._read_weights()
-            ids.append(np.asarray(matcher._ids, dtype=np.int32))
-            weights.append(np.asarray(matcher._weights, dtype=np.float64))
-            matcher._next_block()
-        if not ids:
-            return EMPTY_DOCS, EMPTY_FREQS
-        return np.concatenate(ids), np.concatenate(weights)
     while matcher.is_active():
         ids.append(matcher.id())
         weights.append(matcher.weight())
@@ -141,37 +202,37 @@ def length_codes(leaf, fieldname: str) -> np.ndarray:
 
 def leaf_positions(leaf, fieldname: str, text: bytes, wanted: np.ndarray):
     """``[(doc, positions)]`` of a term in one segment, only for the sorted ``wanted``
-    docnums: on the fast path, blocks holding none of them are skipped on their header."""
+    docnums: on the fast path, blocks holding none of them are never decompressed."""
     try:
-        matcher = leaf.postings(fieldname, text)
+        blocks = _blocks(leaf, fieldname, text) if _fast() else None
+        if blocks is None:
+            return _matcher_positions(leaf.postings(fieldname, text), wanted)
     except TermNotFound:
         return []
-    found = []
-    if not (_fast() and hasattr(matcher, "_read_values") and hasattr(matcher, "_maxid")):
-        for doc in wanted:
-            matcher.skip_to(int(doc))
-            if not matcher.is_active():
-                break
-            if matcher.id() == doc:
-                found.append((int(doc), list(matcher.value_as("positions"))))
-        return found
     decode = leaf.schema[fieldname].format.decode_positions
-    previous_max = -1
-    while matcher.is_active():
-        block_max = matcher._maxid
-        low = np.searchsorted(wanted, previous_max, side="right")
-        high = np.searchsorted(wanted, block_max, side="right")
+    found = []
+    previous_last = -1
+    for last, compression, data in blocks:
+        low = np.searchsorted(wanted, previous_last, side="right")
+        high = np.searchsorted(wanted, last, side="right")
         if high > low:
-            matcher._read_ids()
-            matcher._read_values()
-            ids = np.asarray(matcher._ids, dtype=np.int64)
-            values = matcher._values
-            for i in np.flatnonzero(np.isin(ids, wanted[low:high])):
-                found.append((int(ids[i]), decode(values[i])))
+            docs, _freqs, values = _block_postings(compression, data)
+            for i in np.flatnonzero(np.isin(docs, wanted[low:high])):
+                found.append((int(docs[i]), decode(values[i])))
         if high >= len(wanted):
             break
-        previous_max = block_max
-        matcher._next_block()
+        previous_last = last
+    return found
+
+
+def _matcher_positions(matcher, wanted: np.ndarray) -> list:
+    found = []
+    for doc in wanted:
+        matcher.skip_to(int(doc))
+        if not matcher.is_active():
+            break
+        if matcher.id() == doc:
+            found.append((int(doc), list(matcher.value_as("positions"))))
     return found
 
 
