@@ -277,15 +277,30 @@ def index_command(
 
 
 def _ensure_index(archive: Archive, index_dir: Path) -> None:
-    """Build the default index from the bundled seeds the first time someone searches."""
-    if archive.backend != "embedded" or archive.exists():
-        return
-    if index_dir != Path(settings.DEFAULT_INDEX_DIR):
+    """Build the default index from the bundled seeds the first time someone searches,
+    and again when an upgrade left it built by an older searcher (it holds the seeds
+    alone, so nothing of the user's is lost)."""
+    if archive.backend != "embedded" or index_dir != Path(settings.DEFAULT_INDEX_DIR):
         return
     if not SEEDS_DIR.is_dir():
         return
-    click.echo(f"No index in {index_dir}/ yet: indexing {SEEDS_DIR}/ first …", err=True)
-    _print_report(archive.index([SEEDS_DIR]))
+    if not archive.exists():
+        click.echo(f"No index in {index_dir}/ yet: indexing {SEEDS_DIR}/ first …", err=True)
+        _print_report(archive.index([SEEDS_DIR]))
+        return
+    from searcher.store import read_meta, stale_reason
+
+    try:
+        meta = read_meta(index_dir)
+    except SearcherError:
+        return  # a damaged folder: opening it reports that, with what to do
+    stale = stale_reason(meta) if meta is not None else None
+    if stale is not None and meta.get("roots") == [str(SEEDS_DIR.resolve())]:
+        click.echo(
+            f"The sample index in {index_dir}/ {stale}: rebuilding it from {SEEDS_DIR}/ …",
+            err=True,
+        )
+        _print_report(archive.index([SEEDS_DIR], rebuild=True))
 
 
 def _date(moment) -> str:

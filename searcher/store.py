@@ -14,6 +14,7 @@ import json
 import os
 import re
 import resource
+import shlex
 import shutil
 import time
 from contextlib import contextmanager, suppress
@@ -32,7 +33,7 @@ from searcher.errors import (
     IndexMissing,
     IndexVersionMismatch,
 )
-from searcher.locations import META_FILE
+from searcher.locations import DEFAULT_INDEX_DIR, META_FILE
 from searcher.schema import SCHEMA_VERSION, build_schema
 
 __all__ = ["IndexDamaged", "IndexError_", "IndexLocked", "IndexMissing", "IndexVersionMismatch"]
@@ -132,6 +133,23 @@ def _allow_open_files() -> None:
             resource.setrlimit(resource.RLIMIT_NOFILE, (wanted, hard))
 
 
+def stale_reason(meta: dict) -> str | None:
+    """Why an index this searcher cannot read as it is was built (another schema, or
+    other analysis data, so its words would not match a query's), or None."""
+    if meta.get("schema_version") != SCHEMA_VERSION:
+        return (
+            f"has schema version {meta.get('schema_version')}, this searcher needs {SCHEMA_VERSION}"
+        )
+    built_with = meta.get("analysis")
+    if built_with is not None and built_with != analysis_fingerprint():
+        return (
+            "was built with other analysis data (names list, stopwords, root words or "
+            f"stemmer version: {built_with}, this searcher has {analysis_fingerprint()}); "
+            "its words would not match the queries'"
+        )
+    return None
+
+
 def open_current(index_dir: Path) -> tuple[whoosh_index.Index, dict]:
     """The current Whoosh index of ``index_dir`` and its metadata."""
     meta = read_meta(index_dir)
@@ -139,18 +157,15 @@ def open_current(index_dir: Path) -> tuple[whoosh_index.Index, dict]:
         raise IndexMissing(
             f"no index in {index_dir}; build one with `search index PATH` (or `--index DIR`)"
         )
-    if meta.get("schema_version") != SCHEMA_VERSION:
+    reason = stale_reason(meta)
+    if reason is not None:
+        command = ["search", "index", "--rebuild", "ARCHIVE"]
+        if Path(index_dir) != Path(DEFAULT_INDEX_DIR):
+            command += ["--index", str(index_dir)]
+        roots = meta.get("roots") or []
+        where = f" (it holds articles from {', '.join(roots)})" if roots else ""
         raise IndexVersionMismatch(
-            f"the index in {index_dir} has schema version {meta.get('schema_version')}, "
-            f"this searcher needs {SCHEMA_VERSION}: rebuild with `search index --rebuild`"
-        )
-    built_with = meta.get("analysis")
-    if built_with is not None and built_with != analysis_fingerprint():
-        raise IndexVersionMismatch(
-            f"the index in {index_dir} was built with other analysis data (names list, "
-            f"stopwords, root words or stemmer version: {built_with}, this searcher has "
-            f"{analysis_fingerprint()}); its words would not match the queries': "
-            "rebuild with `search index --rebuild ARCHIVE`"
+            f"the index in {index_dir} {reason}: rebuild it with `{shlex.join(command)}`{where}"
         )
     try:
         ix = storage(index_dir).open_index(meta["indexname"])

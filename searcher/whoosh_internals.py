@@ -115,7 +115,9 @@ def _blocks(leaf, fieldname: str, text: bytes) -> list[tuple[int, int, bytes]] |
     block, read in one piece (Whoosh's matcher reads each block's header through a
     dozen small reads). None where the list is not plain blocks (inlined postings).
     Raises ``TermNotFound``."""
-    terms = leaf._terms
+    terms = getattr(leaf, "_terms", None)
+    if terms is None:  # not a segment (an empty index's reader)
+        return None
     info = terms.term_info(fieldname, text)
     if info.is_inlined():
         return None

@@ -197,3 +197,45 @@ def test_summary_counts_use_thousands_separators():
     report = IndexReport(added=12_345, updated=1_000, unchanged=2_000, seconds=3.0)
     assert report.summary().startswith("12,345 added, 1,000 updated, 2,000 unchanged")
     assert "(5,115 articles/s)" in report.summary()
+
+
+def _age(index_dir) -> None:
+    """Make an index look built by an earlier searcher (an older schema version)."""
+    meta_file = index_dir / "searcher.json"
+    meta = json.loads(meta_file.read_text())
+    meta["schema_version"] -= 1
+    meta_file.write_text(json.dumps(meta))
+
+
+def test_the_sample_index_is_rebuilt_after_an_upgrade(tmp_path):
+    from tests.conftest import ROOT
+
+    (tmp_path / "seeds").symlink_to(ROOT / "seeds")
+    first = run("Taliban", "Tajikistan", cwd=tmp_path)
+    assert first.returncode == 0, first.stderr
+    _age(tmp_path / "index")
+    again = run("Taliban", "Tajikistan", cwd=tmp_path)
+    assert again.returncode == 0, again.stderr
+    assert "rebuilding it from seeds/" in again.stderr
+    assert again.stdout == first.stdout
+    quiet = run("Taliban", "Tajikistan", cwd=tmp_path)
+    assert "rebuilding" not in quiet.stderr and quiet.stdout == first.stdout
+
+
+def test_an_index_of_the_users_own_archive_is_never_rebuilt_unasked(tmp_path):
+    archive = tmp_path / "arsip.jsonl"
+    archive.write_text(SEED.read_text() if SEED.suffix == ".jsonl" else json.dumps(
+        {"id": "a1", "title": "Banjir Jakarta", "body": "Banjir melanda Jakarta pagi ini."}
+    ) + "\n")  # fmt: skip
+    built = run("index", str(archive), cwd=tmp_path)
+    assert built.returncode == 0, built.stderr
+    _age(tmp_path / "index")
+    before = sorted(p.name for p in (tmp_path / "index").iterdir())
+    refused = run("banjir", cwd=tmp_path)
+    assert refused.returncode != 0
+    assert "rebuild it with `search index --rebuild ARCHIVE`" in refused.stderr
+    assert f"(it holds articles from {tmp_path})" in refused.stderr
+    assert sorted(p.name for p in (tmp_path / "index").iterdir()) == before
+    rebuilt = run("index", "--rebuild", str(archive), cwd=tmp_path)
+    assert rebuilt.returncode == 0, rebuilt.stderr
+    assert "Banjir Jakarta" in run("banjir", cwd=tmp_path).stdout
