@@ -284,17 +284,17 @@ def _ensure_index(archive: Archive, index_dir: Path) -> None:
         return
     if not SEEDS_DIR.is_dir():
         return
-    if not archive.exists():
-        click.echo(f"No index in {index_dir}/ yet: indexing {SEEDS_DIR}/ first …", err=True)
-        _print_report(archive.index([SEEDS_DIR]))
-        return
     from searcher.store import read_meta, stale_reason
 
     try:
         meta = read_meta(index_dir)
     except SearcherError:
         return  # a damaged folder: opening it reports that, with what to do
-    stale = stale_reason(meta) if meta is not None else None
+    if meta is None:
+        click.echo(f"No index in {index_dir}/ yet: indexing {SEEDS_DIR}/ first …", err=True)
+        _print_report(archive.index([SEEDS_DIR]))
+        return
+    stale = stale_reason(meta)
     if stale is not None and meta.get("roots") == [str(SEEDS_DIR.resolve())]:
         click.echo(
             f"The sample index in {index_dir}/ {stale}: rebuilding it from {SEEDS_DIR}/ …",

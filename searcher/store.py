@@ -134,8 +134,8 @@ def _allow_open_files() -> None:
 
 
 def stale_reason(meta: dict) -> str | None:
-    """Why an index this searcher cannot read as it is was built (another schema, or
-    other analysis data, so its words would not match a query's), or None."""
+    """Why this searcher cannot use the index as it was built (another schema, or other
+    analysis data, so its words would not match a query's), or None when it can."""
     if meta.get("schema_version") != SCHEMA_VERSION:
         return (
             f"has schema version {meta.get('schema_version')}, this searcher needs {SCHEMA_VERSION}"

@@ -224,9 +224,8 @@ def test_the_sample_index_is_rebuilt_after_an_upgrade(tmp_path):
 
 def test_an_index_of_the_users_own_archive_is_never_rebuilt_unasked(tmp_path):
     archive = tmp_path / "arsip.jsonl"
-    archive.write_text(SEED.read_text() if SEED.suffix == ".jsonl" else json.dumps(
-        {"id": "a1", "title": "Banjir Jakarta", "body": "Banjir melanda Jakarta pagi ini."}
-    ) + "\n")  # fmt: skip
+    row = {"id": "a1", "title": "Banjir Jakarta", "body": "Banjir melanda Jakarta pagi ini."}
+    archive.write_text(json.dumps(row) + "\n")
     built = run("index", str(archive), cwd=tmp_path)
     assert built.returncode == 0, built.stderr
     _age(tmp_path / "index")
