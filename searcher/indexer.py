@@ -15,7 +15,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from searcher import settings, store
+from searcher import settings, store, whoosh_internals
 from searcher.aliases import from_names, learn, read_learned, write_aliases
 from searcher.article import Article, Problem
 from searcher.duplicates import Grouper, canonical_url, from_bytes
@@ -176,7 +176,7 @@ def _delete(ix, ids: Iterable[str]) -> int:
     ids = list(ids)
     if not ids:
         return 0
-    writer = ix.writer()
+    writer = whoosh_internals.writer(ix)
     try:
         removed = sum(writer.delete_by_term("id", key) for key in ids)
         writer.commit()
@@ -271,7 +271,7 @@ def _index_locked(
             gone = _gone(stored, seen, unreadable, scope.prefixes)
             report.removed += _delete(ix, gone)
         if opts.optimize:
-            ix.optimize()
+            whoosh_internals.writer(ix).commit(optimize=True)
         if report.indexed or report.removed:
             learned = Counter() if opts.rebuild else Counter(read_learned(index_dir))
             learned.update(report.learned)
@@ -396,7 +396,7 @@ def _write_serial(
                 progress()
                 continue
             if writer is None:
-                writer = ix.writer(limitmb=indexing.writer_mb)
+                writer = whoosh_internals.writer(ix, limitmb=indexing.writer_mb)
             if prepared.is_new:
                 writer.add_document(**prepared.doc)
                 report.added += 1

@@ -31,7 +31,7 @@ from concurrent.futures.process import BrokenProcessPool
 from itertools import islice
 from pathlib import Path
 
-from searcher import store
+from searcher import store, whoosh_internals
 from searcher.article import Problem
 from searcher.errors import WorkerDied
 from searcher.settings import Indexing
@@ -102,7 +102,7 @@ def _shares(jobs: list, count: int) -> list[list]:
 
 def _commit(ix, index_dir: Path, results: list, report) -> None:
     """Add the batch's segments to the index in one commit (deleting replaced articles)."""
-    writer = ix.writer()
+    writer = whoosh_internals.writer(ix)
     try:
         segments = []
         for folder, segment, outcomes in results:

@@ -16,6 +16,7 @@ fast path on and off).
 from __future__ import annotations
 
 import contextlib
+import functools
 import io
 import pickle
 import struct
@@ -81,9 +82,30 @@ def _probe_segment_writing() -> bool:
         return False
 
 
+def _probe_compact_postings() -> bool:
+    """True when Whoosh 3's postings writer and term info are built as the compact codec
+    below expects (it overrides how they pickle; the layout on disk is Whoosh's)."""
+    try:
+        from whoosh.codec import whoosh3
+
+        writer = whoosh3.W3PostingsWriter
+        names = writer.finish_postings.__code__.co_names + writer._write_block.__code__.co_names
+        return (
+            all(name in names for name in ("_terminfo", "_write_block", "set_extent", "add_block"))
+            and "_new_block" in names
+            and "loads" in whoosh3.W3TermInfo.from_bytes.__func__.__code__.co_names
+            and hasattr(whoosh3.W3TermInfo, "_struct")
+            and "_inlined" in whoosh3.W3TermInfo.__init__.__code__.co_names
+            and "_codec" in whoosh3.W3Segment.__init__.__code__.co_names
+        )
+    except (ImportError, AttributeError):
+        return False
+
+
 #: What the installed Whoosh offers.
 BLOCK_READING = _probe_block_reading()
 PARALLEL_WRITING = _probe_segment_writing()
+COMPACT_POSTINGS = _probe_compact_postings()
 _enabled = {"fast": True}
 
 
@@ -113,14 +135,16 @@ def date_code(when: datetime) -> int:
 def _blocks(leaf, fieldname: str, text: bytes) -> list[tuple[int, int, bytes]] | None:
     """A term's posting list in one segment as ``(last docnum, compression, data)`` per
     block, read in one piece (Whoosh's matcher reads each block's header through a
-    dozen small reads). None where the list is not plain blocks (inlined postings).
+    dozen small reads); postings inlined in the term entry come as one block whose
+    compression is None. None where the list is not Whoosh 3 blocks.
     Raises ``TermNotFound``."""
     terms = getattr(leaf, "_terms", None)
     if terms is None:  # not a segment (an empty index's reader)
         return None
     info = terms.term_info(fieldname, text)
     if info.is_inlined():
-        return None
+        ids, weights, values = info.inlined_postings()
+        return [(ids[-1], None, (ids, weights, values))]
     offset, length = info.extent()
     if isinstance(length, tuple):  # whoosh-reloaded reads it back as a 1-tuple
         length = length[0]
@@ -143,9 +167,14 @@ def _blocks(leaf, fieldname: str, text: bytes) -> list[tuple[int, int, bytes]] |
 
 
 def _block_postings(compression: int, data: bytes) -> tuple[np.ndarray, np.ndarray, tuple]:
-    """One block's docnums, frequencies and encoded values (positions)."""
-    gaps, weights, values = pickle.loads(zlib.decompress(data) if compression else data)
-    docs = np.cumsum(np.asarray(gaps, dtype=np.int64))
+    """One block's docnums, frequencies and encoded values (positions). A compression
+    of None marks postings inlined in the term entry (docnums, not gaps)."""
+    if compression is None:
+        ids, weights, values = data
+        docs = np.asarray(ids, dtype=np.int64)
+    else:
+        gaps, weights, values = pickle.loads(zlib.decompress(data) if compression else data)
+        docs = np.cumsum(np.asarray(gaps, dtype=np.int64))
     if weights is None:  # every weight 1.0
         freqs = np.ones(len(docs), dtype=np.float64)
     elif isinstance(weights, float):  # every weight the same
@@ -241,11 +270,19 @@ def _matcher_positions(matcher, wanted: np.ndarray) -> list:
 # Writing segments in worker processes ---------------------------------------------
 
 
+def writer(ix, **kwargs):
+    """``ix.writer(**kwargs)`` writing compact posting lists where Whoosh allows it."""
+    if COMPACT_POSTINGS:
+        kwargs.setdefault("codec", compact_codec())
+    return ix.writer(**kwargs)
+
+
 def segment_writer(ix, limitmb: int = 128):
     """A writer for one segment that takes no lock (the parent holds the index's)."""
     from whoosh.writing import SegmentWriter
 
-    return SegmentWriter(ix, _lk=False, limitmb=limitmb)
+    codec = compact_codec() if COMPACT_POSTINGS else None
+    return SegmentWriter(ix, _lk=False, limitmb=limitmb, codec=codec)
 
 
 def finish_segment(writer):
@@ -265,3 +302,118 @@ def commit_segments(writer, segments: list) -> None:
     writer._close_segment()
     writer._commit_toc(kept + segments)
     writer._finish()
+
+
+# Compact posting lists -------------------------------------------------------------
+
+#: Blocks shorter than this are stored plain: zlib's header and checksum would make
+#: them longer (whoosh3 measured it; whoosh-reloaded compresses everything).
+_COMPRESS_FROM = 80
+#: Posting lists this short go inside their term's entry (no block in the postings
+#: file); about half the terms of a segment are held by one article.
+INLINE_POSTINGS = 4
+
+
+def _dumps(value) -> bytes:
+    """Pickle protocol 3 without a memo. Whoosh pickles blocks with protocol 2, which
+    spells each position string as a call to ``_codecs.encode`` and puts every tuple
+    in the memo: twice the bytes, five times the decoding time. Any protocol loads."""
+    sink = io.BytesIO()
+    pickler = pickle.Pickler(sink, 3)
+    pickler.fast = True  # no memo: the values are flat tuples, never shared
+    pickler.dump(value)
+    return sink.getvalue()
+
+
+def _compact_weights(weights, one_for_all: bool = True):
+    """Whoosh's minified weights (None for all 1.0, one float for all the same: blocks
+    only, an inlined list's matcher takes None or a sequence), with whole numbers
+    pickled as ints (2 bytes, not 9); the readers take any number."""
+    if all(w == 1.0 for w in weights):
+        return None
+    first = weights[0]
+    if one_for_all and all(w == first for w in weights):
+        return first
+    return tuple(int(w) if w.is_integer() else w for w in weights)
+
+
+@functools.cache
+def _compact_codec_class():
+    """Whoosh 3's codec writing what its own reader reads, with three of its writer's
+    bugs fixed: short lists are inlined (its test calls a method that does not exist),
+    short blocks are stored plain (its test is overwritten), and pickles are
+    protocol 3. Segments name the stock codec, so any Whoosh opens the index."""
+    from whoosh.codec import whoosh3
+    from whoosh.util.numeric import length_to_byte
+
+    class CompactTermInfo(whoosh3.W3TermInfo):
+        def to_bytes(self) -> bytes:
+            if not self.is_inlined():
+                return super().to_bytes()
+            inlined, self._inlined = self._inlined, ()
+            try:
+                head = super().to_bytes()[: self._struct.size]  # the flag byte says inlined
+            finally:
+                self._inlined = inlined
+            return head + _dumps(inlined)
+
+    class CompactPostingsWriter(whoosh3.W3PostingsWriter):
+        def start_postings(self, format_, terminfo):
+            super().start_postings(format_, CompactTermInfo())
+
+        def finish_postings(self):
+            if self.written() or not 0 < len(self) <= INLINE_POSTINGS:
+                return super().finish_postings()
+            terminfo = self._terminfo
+            terminfo.add_block(self)
+            terminfo._inlined = (
+                tuple(self._ids),
+                _compact_weights(self._weights, one_for_all=False),
+                tuple(self._values),
+            )
+            self._terminfo = None
+            return terminfo
+
+        def _write_block(self, last=False):
+            """Whoosh's block layout: length (negated for the last), header, data."""
+            if not self._blockcount:
+                self._postfile.write(whoosh3.WHOOSH3_HEADER_MAGIC)
+            self._terminfo.add_block(self)
+            data = _dumps((self._mini_ids(), _compact_weights(self._weights), self._mini_values()))
+            compression = self._compression if len(data) >= _COMPRESS_FROM else 0
+            if compression:
+                data = zlib.compress(data, compression)
+            ids = self._ids
+            header = _dumps((
+                len(ids),
+                ids[-1],
+                self._maxweight,
+                compression,
+                length_to_byte(self._minlength),
+                length_to_byte(self._maxlength),
+            ))
+            length = len(header) + len(data)
+            self._postfile.write_int(-length if last else length)
+            self._postfile.write(header)
+            self._postfile.write(data)
+            self._blockcount += 1
+            self._new_block()
+
+    class CompactCodec(whoosh3.W3Codec):
+        def postings_writer(self, dbfile, byteids=False):
+            if byteids:  # term vectors: left as Whoosh writes them
+                return super().postings_writer(dbfile, byteids=True)
+            return CompactPostingsWriter(
+                dbfile, blocklimit=self._blocklimit, compression=self._compression
+            )
+
+        def new_segment(self, storage, indexname):
+            stock = whoosh3.W3Codec(blocklimit=self._blocklimit, compression=self._compression)
+            return whoosh3.W3Segment(stock, indexname)
+
+    return CompactCodec
+
+
+def compact_codec():
+    """A new compact codec (see ``_compact_codec_class``)."""
+    return _compact_codec_class()()

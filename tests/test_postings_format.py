@@ -1,0 +1,132 @@
+"""The compact posting lists against what stock Whoosh writes, on real articles.
+
+``whoosh_internals.compact_codec`` changes how Whoosh 3 pickles posting lists and inlines
+short ones; it must not change a single posting, and Whoosh's own reader must read it.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import pytest
+
+from searcher import Archive, store, whoosh_internals
+
+pytestmark = pytest.mark.skipif(
+    not whoosh_internals.COMPACT_POSTINGS, reason="this Whoosh's writer is not the one we fix"
+)
+
+
+@pytest.fixture(scope="module")
+def both_indexes(small_archive, tmp_path_factory):
+    """The small archive indexed twice by one process: with the compact codec, then
+    with Whoosh's own (the same articles in the same order, so the same docnums)."""
+    compact = Archive(tmp_path_factory.mktemp("compact"))
+    compact.index([small_archive], procs=1)
+    stock = Archive(tmp_path_factory.mktemp("stock"))
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(whoosh_internals, "COMPACT_POSTINGS", False)
+        stock.index([small_archive], procs=1)
+    return compact, stock
+
+
+def _postings(reader, fieldname: str, text: bytes) -> list:
+    """Every posting as Whoosh's own matcher reads it: docnum, weight, value bytes."""
+    matcher = reader.postings(fieldname, text)
+    found = []
+    while matcher.is_active():
+        found.append((matcher.id(), float(matcher.weight()), matcher.value() or b""))
+        matcher.next()
+    return found
+
+
+def _stats(info) -> tuple:
+    return (
+        info.doc_frequency(),
+        info.weight(),
+        info.min_length(),
+        info.max_length(),
+        info.max_weight(),
+        info.min_id(),
+        info.max_id(),
+    )
+
+
+def test_every_posting_and_term_statistic_is_whoosh_s(both_indexes):
+    compact_ix, _ = store.open_current(both_indexes[0].path)
+    stock_ix, _ = store.open_current(both_indexes[1].path)
+    with compact_ix.reader() as compact, stock_ix.reader() as stock:
+        terms = list(stock.all_terms())
+        assert terms == list(compact.all_terms())
+        inlined = 0
+        for fieldname, text in terms:
+            assert _postings(compact, fieldname, text) == _postings(stock, fieldname, text)
+            info = compact.term_info(fieldname, text)
+            assert _stats(info) == _stats(stock.term_info(fieldname, text))
+            inlined += any(
+                leaf._terms.term_info(fieldname, text).is_inlined()
+                for leaf, _ in compact.leaf_readers()
+                if (fieldname, text) in leaf
+            )
+    # about half of a vocabulary is held by one article: those lists are inlined
+    assert inlined > len(terms) / 3
+
+
+def test_the_fast_path_reads_inlined_and_plain_lists_alike(both_indexes):
+    compact_ix, _ = store.open_current(both_indexes[0].path)
+    stock_ix, _ = store.open_current(both_indexes[1].path)
+    with compact_ix.reader() as compact, stock_ix.reader() as stock:
+        [(compact_leaf, _)] = compact.leaf_readers()
+        [(stock_leaf, _)] = stock.leaf_readers()
+        seen = {True: 0, False: 0}
+        for fieldname, text in stock.all_terms():
+            if fieldname != "body":
+                continue
+            mine = whoosh_internals.leaf_postings(compact_leaf, fieldname, text)
+            theirs = whoosh_internals.leaf_postings(stock_leaf, fieldname, text)
+            assert mine[0].tolist() == theirs[0].tolist()
+            assert mine[1].tolist() == theirs[1].tolist()
+            wanted = theirs[0][::2]
+            assert whoosh_internals.leaf_positions(
+                compact_leaf, fieldname, text, wanted
+            ) == whoosh_internals.leaf_positions(stock_leaf, fieldname, text, wanted)
+            seen[compact_leaf._terms.term_info(fieldname, text).is_inlined()] += 1
+    assert seen[True] and seen[False]
+
+
+def test_stock_whoosh_reads_it_without_the_compact_codec(both_indexes):
+    path = both_indexes[0].path
+    _, meta = store.open_current(path)
+    toc = b"".join(p.read_bytes() for p in path.glob("_*.toc"))
+    assert b"W3Codec" in toc and b"Compact" not in toc  # segments name Whoosh's codec
+    script = (
+        # the schema's analyzers are searcher's; the codec must not be
+        "import sys; sys.modules['searcher.whoosh_internals'] = None\n"
+        "from whoosh import index\n"
+        "from whoosh.query import Term\n"
+        f"ix = index.open_dir({str(path)!r}, indexname={meta['indexname']!r})\n"
+        "with ix.searcher() as s:\n"
+        "    print(len(s.search(Term('body', 'jakarta'), limit=None)))\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, check=True
+    )
+    ix, _ = store.open_current(path)
+    with ix.searcher() as searcher:
+        from whoosh.query import Term
+
+        assert int(done.stdout) == len(searcher.search(Term("body", "jakarta"), limit=None)) > 0
+
+
+def test_compact_lists_take_far_less_disk(both_indexes):
+    def postings_bytes(archive) -> int:
+        ix, _ = store.open_current(archive.path)
+        total = 0
+        for segment in ix._segments():
+            files = segment.open_compound_file(ix.storage)
+            total += sum(files.file_length(n) for n in files.list() if n.endswith((".pst", ".trm")))
+        return total
+
+    compact, stock = (postings_bytes(archive) for archive in both_indexes)
+    assert compact < 0.7 * stock, (compact, stock)
