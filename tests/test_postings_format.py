@@ -6,12 +6,14 @@ short ones; it must not change a single posting, and Whoosh's own reader must re
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 
 import pytest
 
 from searcher import Archive, store, whoosh_internals
+from tests.conftest import indosum_records
 
 pytestmark = pytest.mark.skipif(
     not whoosh_internals.COMPACT_POSTINGS, reason="this Whoosh's writer is not the one we fix"
@@ -130,3 +132,33 @@ def test_compact_lists_take_far_less_disk(both_indexes):
 
     compact, stock = (postings_bytes(archive) for archive in both_indexes)
     assert compact < 0.7 * stock, (compact, stock)
+
+
+def test_merging_compact_segments_keeps_every_posting(tmp_path):
+    """Whoosh's merge (``--optimize``, and a one-process writer's merge of small segments)
+    reads compact segments through its matchers and writes them again."""
+    records = indosum_records(120)
+    parts = tmp_path / "news"
+    parts.mkdir()
+    for name, chunk in (("a.jsonl", records[:60]), ("b.jsonl", records[60:])):
+        (parts / name).write_text(
+            "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in chunk), "utf-8"
+        )
+    merged = Archive(tmp_path / "merged")
+    merged.index([parts / "a.jsonl"], procs=1, entities=False)
+    merged.index([parts / "b.jsonl"], procs=1, entities=False, optimize=True)
+    stock = Archive(tmp_path / "stock")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(whoosh_internals, "COMPACT_POSTINGS", False)
+        stock.index([parts / "a.jsonl", parts / "b.jsonl"], procs=1, entities=False)
+
+    merged_ix, _ = store.open_current(merged.path)
+    stock_ix, _ = store.open_current(stock.path)
+    with merged_ix.reader() as mine, stock_ix.reader() as theirs:
+        assert len(mine.leaf_readers()) == 1
+        ids = {n: mine.stored_fields(n)["id"] for n in mine.all_doc_ids()}
+        assert ids == {n: theirs.stored_fields(n)["id"] for n in theirs.all_doc_ids()}
+        terms = list(theirs.all_terms())
+        assert terms == list(mine.all_terms())
+        for fieldname, text in terms:
+            assert _postings(mine, fieldname, text) == _postings(theirs, fieldname, text)
