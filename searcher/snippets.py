@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import html
 import re
+from bisect import bisect_left
 from dataclasses import dataclass, field
 
 from searcher.settings import DEFAULT
@@ -80,19 +81,17 @@ def _window_end(body: str, start: int, chars: int) -> tuple[int, bool]:
 
 def _fragments(body: str, matches: list[tuple[str, int, int]], count: int, chars: int, skip: int):
     """Up to ``count`` non-overlapping windows, each adding terms not yet shown."""
+    windows = _windows(body, matches, chars, skip)
     chosen: list[tuple[int, int, bool, bool]] = []
     covered: set[str] = set()
     remaining = list(matches)
     while remaining and len(chosen) < count:
         best = None
         for _, m_start, _ in remaining:
-            start, clean_start = _window_start(body, m_start, skip)
-            end, clean_end = _window_end(body, start, chars)
-            inside = [t for t, s, e in matches if s >= start and e <= end]
-            new_terms = set(inside) - covered
-            score = (len(new_terms), len(set(inside)), -start)
+            start, end, clean_start, clean_end, inside = windows[m_start]
+            score = (len(inside - covered), len(inside), -start)
             if best is None or score > best[0]:
-                best = (score, start, end, clean_start, clean_end, set(inside))
+                best = (score, start, end, clean_start, clean_end, inside)
         score, start, end, clean_start, clean_end, terms = best
         if chosen and score[0] == 0:
             break
@@ -104,6 +103,27 @@ def _fragments(body: str, matches: list[tuple[str, int, int]], count: int, chars
             if not (m[1] < end and m[2] > start) and not any(s <= m[1] < e for s, e, _, _ in chosen)
         ]
     return sorted(chosen)
+
+
+def _windows(body: str, matches: list[tuple[str, int, int]], chars: int, skip: int) -> dict:
+    """The window around each match (by its start): bounds, whether they are clean, and
+    the terms wholly inside. Computed once; choosing fragments compares them repeatedly."""
+    ordered = sorted(matches, key=lambda match: match[1])
+    starts = [m_start for _, m_start, _ in ordered]
+    windows: dict[int, tuple] = {}
+    for m_start in starts:
+        if m_start in windows:
+            continue
+        start, clean_start = _window_start(body, m_start, skip)
+        end, clean_end = _window_end(body, start, chars)
+        inside = set()
+        for term, s, e in ordered[bisect_left(starts, start) :]:
+            if s >= end:
+                break
+            if e <= end:
+                inside.add(term)
+        windows[m_start] = (start, end, clean_start, clean_end, inside)
+    return windows
 
 
 def _lead(body: str, chars: int, skip: int) -> list[tuple[int, int, bool, bool]]:

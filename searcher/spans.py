@@ -20,12 +20,15 @@ def find_spans(text: str, terms: set[str], start: int = 0) -> Iterator[tuple[str
 
     What ``iter_spans`` yields, filtered, but found by a regular expression of the
     distinct words that carry the terms, so the scan of a long body runs in C
-    instead of a Python step per word.
+    instead of a Python step per word; only the words around a term's core are
+    tokenized (a third of a snippet's time went to tokenizing whole bodies).
     """
-    words = set(WORD_RE.findall(text, start))
-    probe = _carrier_probe(frozenset(stem_core(term) for term in terms))
-    if probe is not None:  # one pass in C instead of a Python step per distinct word
-        words = set(probe.findall("\n".join(words)))
+    cores = frozenset(stem_core(term) for term in terms)
+    probe = _carrier_probe(cores)
+    if probe is None:
+        words = set(WORD_RE.findall(text, start))
+    else:  # one pass in C instead of a Python step per distinct word
+        words = set(probe.findall("\n".join(_words_near(text, _core_hits(cores), start))))
     carriers = [w for w in words if not terms.isdisjoint(word_terms_in_order(w))]
     if not carriers:
         return
@@ -59,6 +62,36 @@ def _carrier_probe(cores: frozenset[str]) -> re.Pattern | None:
     return re.compile(
         rf"^(?:[^\n]*(?:{either})[^\n]*|[^\n]*[^\x00-\x7f][^\n]*)$", re.MULTILINE | re.IGNORECASE
     )
+
+
+@lru_cache(maxsize=256)
+def _core_hits(cores: frozenset[str]) -> re.Pattern:
+    """Where in a text a word able to yield a term with one of ``cores`` can be: a core,
+    or a character outside ASCII (what ``_carrier_probe`` keeps)."""
+    either = "|".join(map(re.escape, sorted(cores, key=len, reverse=True)))
+    return re.compile(rf"{either}|[^\x00-\x7f]", re.IGNORECASE)
+
+
+def _words_near(text: str, hits: re.Pattern, start: int) -> set[str]:
+    """The words of ``text[start:]``, tokenized as ``WORD_RE.findall(text, start)`` does,
+    that overlap a match of ``hits``: the few a snippet needs looked at, without
+    tokenizing the whole body."""
+    words = set()
+    resume = start  # where the last word found ended: tokenizing may restart there
+    for hit in hits.finditer(text, start):
+        hit_start, hit_end = hit.span()
+        if hit_end <= resume:
+            continue
+        left = max(hit_start, resume)
+        while left > resume and _WORDISH.match(text, left - 1):
+            left -= 1  # back to a character no word contains (or the last word's end)
+        for token in WORD_RE.finditer(text, left):
+            if token.start() >= hit_end:
+                break
+            resume = token.end()
+            if resume > hit_start:
+                words.add(token.group())
+    return words
 
 
 def _is_token(text: str, start: int, end: int) -> bool:

@@ -171,3 +171,18 @@ def test_spans_found_with_the_prefilter_are_every_span_of_the_terms():
     spans = list(iter_spans(text))
     for terms in ({"tulis", "pukul"}, {t for t, _, _ in spans[::7]}, {"jakarta", "di"}):
         assert list(find_spans(text, terms)) == [s for s in spans if s[0] in terms]
+
+
+def test_spans_after_a_skipped_opening_are_every_later_span_of_the_terms():
+    """Snippets skip a body's opening (a repeated headline) and look only near the
+    query's words, not at every word: over real bodies, from a word boundary on, the
+    spans found are still exactly the analyzer's."""
+    seeds = Path(__file__).resolve().parent.parent / "seeds"
+    lines = (seeds / "indosum-sample.jsonl").read_text("utf-8").splitlines()[:40]
+    for n, line in enumerate(lines):
+        text = json.loads(line)["body"]
+        spans = list(iter_spans(text))
+        skip = spans[len(spans) // 3][1]  # where a word starts, a third of the way in
+        for terms in ({t for t, _, _ in spans[n % 5 :: 9]}, {spans[-1][0], "pukul", "josé"}):
+            expected = [s for s in spans if s[0] in terms and s[1] >= skip]
+            assert list(find_spans(text, terms, skip)) == expected, (n, terms)
