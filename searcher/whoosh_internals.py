@@ -93,8 +93,11 @@ def _probe_compact_postings() -> bool:
         writer = whoosh3.W3PostingsWriter
         names = writer.finish_postings.__code__.co_names + writer._write_block.__code__.co_names
         return (
-            all(name in names for name in ("_terminfo", "_write_block", "set_extent", "add_block"))
-            and "_new_block" in names
+            all(
+                name in names
+                for name in ("_terminfo", "_write_block", "set_extent", "add_block", "_new_block")
+            )
+            and callable(getattr(writer, "_mini_weights", None))
             and "loads" in whoosh3.W3TermInfo.from_bytes.__func__.__code__.co_names
             and hasattr(whoosh3.W3TermInfo, "_struct")
             and "_inlined" in whoosh3.W3TermInfo.__init__.__code__.co_names
@@ -272,19 +275,21 @@ def _matcher_positions(matcher, wanted: np.ndarray) -> list:
 # Writing segments in worker processes ---------------------------------------------
 
 
+def _writer_codec():
+    """The compact codec where Whoosh allows it; None (Whoosh's default) elsewhere."""
+    return compact_codec() if COMPACT_POSTINGS else None
+
+
 def writer(ix, **kwargs):
     """``ix.writer(**kwargs)`` writing compact posting lists where Whoosh allows it."""
-    if COMPACT_POSTINGS:
-        kwargs.setdefault("codec", compact_codec())
-    return ix.writer(**kwargs)
+    return ix.writer(codec=_writer_codec(), **kwargs)
 
 
 def segment_writer(ix, limitmb: int = 128):
     """A writer for one segment that takes no lock (the parent holds the index's)."""
     from whoosh.writing import SegmentWriter
 
-    codec = compact_codec() if COMPACT_POSTINGS else None
-    return SegmentWriter(ix, _lk=False, limitmb=limitmb, codec=codec)
+    return SegmentWriter(ix, _lk=False, limitmb=limitmb, codec=_writer_codec())
 
 
 def finish_segment(writer):
@@ -328,16 +333,12 @@ def _dumps(value) -> bytes:
     return sink.getvalue()
 
 
-def _compact_weights(weights, one_for_all: bool = True):
-    """Whoosh's minified weights (None for all 1.0, one float for all the same: blocks
-    only, an inlined list's matcher takes None or a sequence), with whole numbers
-    pickled as ints (2 bytes, not 9); the readers take any number."""
-    if all(w == 1.0 for w in weights):
-        return None
-    first = weights[0]
-    if one_for_all and all(w == first for w in weights):
-        return first
-    return tuple(int(w) if w.is_integer() else w for w in weights)
+def _whole_as_ints(weights):
+    """Whoosh's minified weights (None, one float, or a tuple) with the tuple's whole
+    numbers as ints: 2 bytes pickled, not 9; the readers take any number."""
+    if isinstance(weights, tuple):
+        return tuple(int(w) if w.is_integer() else w for w in weights)
+    return weights
 
 
 @functools.cache
@@ -372,11 +373,10 @@ def _compact_codec_class():
             # a format with no values (``id``'s) still gets b"" each: Whoosh's merge
             # asserts bytes, and an inlined list with none would give its matcher's ""
             values = tuple(self._values) or (b"",) * len(self)
-            terminfo._inlined = (
-                tuple(self._ids),
-                _compact_weights(self._weights, one_for_all=False),
-                values,
-            )
+            weights = self._mini_weights()
+            if isinstance(weights, float):  # an inlined list's matcher takes no one-for-all
+                weights = (weights,) * len(self)
+            terminfo._inlined = (tuple(self._ids), _whole_as_ints(weights), values)
             self._terminfo = None
             return terminfo
 
@@ -385,7 +385,8 @@ def _compact_codec_class():
             if not self._blockcount:
                 self._postfile.write(whoosh3.WHOOSH3_HEADER_MAGIC)
             self._terminfo.add_block(self)
-            data = _dumps((self._mini_ids(), _compact_weights(self._weights), self._mini_values()))
+            weights = _whole_as_ints(self._mini_weights())
+            data = _dumps((self._mini_ids(), weights, self._mini_values()))
             compression = self._compression if len(data) >= _COMPRESS_FROM else 0
             if compression:
                 data = zlib.compress(data, compression)

@@ -26,11 +26,17 @@ def both_indexes(small_archive, tmp_path_factory):
     with Whoosh's own (the same articles in the same order, so the same docnums)."""
     compact = Archive(tmp_path_factory.mktemp("compact"))
     compact.index([small_archive], procs=1)
-    stock = Archive(tmp_path_factory.mktemp("stock"))
+    stock = _index_as_whoosh_writes(tmp_path_factory.mktemp("stock"), [small_archive])
+    return compact, stock
+
+
+def _index_as_whoosh_writes(folder, paths, **options) -> Archive:
+    """An archive indexed by one process with Whoosh's own codec."""
+    archive = Archive(folder)
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(whoosh_internals, "COMPACT_POSTINGS", False)
-        stock.index([small_archive], procs=1)
-    return compact, stock
+        archive.index(paths, procs=1, **options)
+    return archive
 
 
 def _postings(reader, fieldname: str, text: bytes) -> list:
@@ -147,10 +153,9 @@ def test_merging_compact_segments_keeps_every_posting(tmp_path):
     merged = Archive(tmp_path / "merged")
     merged.index([parts / "a.jsonl"], procs=1, entities=False)
     merged.index([parts / "b.jsonl"], procs=1, entities=False, optimize=True)
-    stock = Archive(tmp_path / "stock")
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(whoosh_internals, "COMPACT_POSTINGS", False)
-        stock.index([parts / "a.jsonl", parts / "b.jsonl"], procs=1, entities=False)
+    stock = _index_as_whoosh_writes(
+        tmp_path / "stock", [parts / "a.jsonl", parts / "b.jsonl"], entities=False
+    )
 
     merged_ix, _ = store.open_current(merged.path)
     stock_ix, _ = store.open_current(stock.path)
