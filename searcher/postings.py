@@ -127,15 +127,12 @@ class IndexView:
         """``doc << 32 | position`` for each occurrence of the term in ``docs`` (sorted
         global docnums), for matching phrases; read from the index each time."""
         btext = reader.schema[fieldname].to_bytes(text)
-        keys: list[int] = []
+        keys = []
         for leaf, base in reader.leaf_readers():
             local = docs[(docs >= base) & (docs < base + leaf.doc_count_all())] - base
-            if not len(local):
-                continue
-            for doc, positions in leaf_positions(leaf, fieldname, btext, local):
-                high = (doc + base) << 32
-                keys.extend(high | p for p in positions)
-        return np.asarray(keys, dtype=np.int64)
+            if len(local):
+                keys.append(leaf_positions(leaf, fieldname, btext, local) + (base << 32))
+        return np.concatenate(keys) if keys else np.zeros(0, dtype=np.int64)
 
     def remembered(self, key: tuple, compute):
         """A small per-generation memo for results that are costly to find (phrases)."""

@@ -49,6 +49,17 @@ def _postings(reader, fieldname: str, text: bytes) -> list:
     return found
 
 
+def _matcher_keys(leaf, fieldname: str, text: bytes, wanted) -> list[int]:
+    """``doc << 32 | position`` of the wanted articles, read through Whoosh's matcher."""
+    matcher = leaf.postings(fieldname, text)
+    keys, wanted = [], set(wanted.tolist())
+    while matcher.is_active():
+        if matcher.id() in wanted:
+            keys.extend(matcher.id() << 32 | p for p in matcher.value_as("positions"))
+        matcher.next()
+    return keys
+
+
 def _stats(info) -> tuple:
     return (
         info.doc_frequency(),
@@ -96,9 +107,8 @@ def test_the_fast_path_reads_inlined_and_plain_lists_alike(both_indexes):
             assert mine[0].tolist() == theirs[0].tolist()
             assert mine[1].tolist() == theirs[1].tolist()
             wanted = theirs[0][::2]
-            assert whoosh_internals.leaf_positions(
-                compact_leaf, fieldname, text, wanted
-            ) == whoosh_internals.leaf_positions(stock_leaf, fieldname, text, wanted)
+            keys = whoosh_internals.leaf_positions(compact_leaf, fieldname, text, wanted)
+            assert keys.tolist() == _matcher_keys(stock_leaf, fieldname, text, wanted)
             seen[compact_leaf._terms.term_info(fieldname, text).is_inlined()] += 1
     assert seen[True] and seen[False]
 
@@ -167,3 +177,66 @@ def test_merging_compact_segments_keeps_every_posting(tmp_path):
         assert terms == list(mine.all_terms())
         for fieldname, text in terms:
             assert _postings(mine, fieldname, text) == _postings(theirs, fieldname, text)
+
+
+@pytest.fixture(scope="module")
+def small_blocks(small_archive, tmp_path_factory):
+    """The small archive in compact blocks of 24 postings, so that common words' lists
+    run to many blocks."""
+    archive = Archive(tmp_path_factory.mktemp("small-blocks"))
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(whoosh_internals, "BLOCK_POSTINGS", 24)
+        archive.index([small_archive], procs=1, entities=False)
+    ix, _ = store.open_current(archive.path)
+    with ix.reader() as reader:
+        [(leaf, _)] = reader.leaf_readers()
+        yield leaf
+
+
+def _body_terms(leaf) -> list[bytes]:
+    return [text for fieldname, text in leaf.all_terms() if fieldname == "body"]
+
+
+def test_blocks_say_where_their_values_start(small_blocks):
+    """A reader wanting docnums and weights stops where the header says the values
+    start, and gets what unpickling the whole block gives."""
+    many = 0
+    for text in _body_terms(small_blocks):
+        blocks = whoosh_internals._blocks(small_blocks, "body", text)
+        many += len(blocks) > 3
+        for _last, compression, data, values_at in blocks:
+            if compression is None:
+                continue  # inlined in the term entry
+            assert values_at is not None
+            whole = whoosh_internals._block_postings(compression, data)
+            assert whoosh_internals._block_gaps_and_weights(compression, data, values_at) == (
+                whole[0],
+                whole[1],
+            )
+    assert many >= 10
+
+
+def test_the_fast_path_reads_many_block_lists_as_whoosh_does(small_blocks):
+    for text in _body_terms(small_blocks):
+        docs, freqs = whoosh_internals.leaf_postings(small_blocks, "body", text)
+        with whoosh_internals.fast_path(False):
+            slow_docs, slow_freqs = whoosh_internals.leaf_postings(small_blocks, "body", text)
+        assert docs.tolist() == slow_docs.tolist()
+        assert freqs.tolist() == slow_freqs.tolist()
+        for wanted in (docs, docs[1::3]):
+            keys = whoosh_internals.leaf_positions(small_blocks, "body", text, wanted)
+            assert keys.tolist() == _matcher_keys(small_blocks, "body", text, wanted)
+
+
+@pytest.mark.skipif(not whoosh_internals.DIRECT_READS, reason="read through Whoosh's files")
+def test_term_entries_read_directly_are_whoosh_s(small_blocks):
+    from whoosh.reading import TermNotFound
+
+    terms = small_blocks._terms
+    for fieldname, text in small_blocks.all_terms():
+        key = terms._keycoder(fieldname, text)
+        assert whoosh_internals._term_entry(terms, fieldname, text) == terms._tindex[key]
+    for fieldname, text in (("body", b"tidakadakatasepertiini"), ("person", b"jakarta")):
+        assert (fieldname, text) not in small_blocks
+        with pytest.raises(TermNotFound):
+            whoosh_internals._term_entry(terms, fieldname, text)
