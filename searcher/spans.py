@@ -18,21 +18,31 @@ _WORDISH = re.compile(r"[\w.,'’-]")
 def find_spans(text: str, terms: set[str], start: int = 0) -> Iterator[tuple[str, int, int]]:
     """``(term, start, end)`` for the words of ``text`` whose terms are in ``terms``.
 
-    What ``iter_spans`` yields, filtered, but found by a regular expression of the
-    distinct words that carry the terms, so the scan of a long body runs in C
-    instead of a Python step per word; only the words around a term's core are
-    tokenized (a third of a snippet's time went to tokenizing whole bodies).
+    What ``iter_spans`` yields, filtered, without tokenizing the whole body: every
+    word yielding a term contains the term's core (``stem_core``) or a character
+    outside ASCII, so only the words around those, found by ``str.find``, are
+    tokenized and looked up (tokenizing whole bodies was a third of a snippet's time,
+    and scanning them with a regular expression of the words most of what was left).
     """
     cores = frozenset(stem_core(term) for term in terms)
-    probe = _carrier_probe(cores)
-    if probe is None:
-        words = set(WORD_RE.findall(text, start))
-    else:  # one pass in C instead of a Python step per distinct word
-        words = set(probe.findall("\n".join(_words_near(text, _core_hits(cores), start))))
-    carriers = [w for w in words if not terms.isdisjoint(word_terms_in_order(w))]
+    if "" in cores:  # a short term: any word may carry it
+        yield from _spans_by_pattern(text, terms, start)
+        return
+    for offset, word in _words_near(text, _core_hits(text, cores, start), start):
+        for term, begin, end in word_spans(word):
+            if term in terms:
+                yield term, offset + begin, offset + end
+
+
+def _spans_by_pattern(text: str, terms: set[str], start: int) -> Iterator[tuple[str, int, int]]:
+    """``find_spans`` by a regular expression of the text's distinct words that carry
+    the terms, the scan running in C instead of a Python step per word."""
+    carriers = [
+        w for w in set(WORD_RE.findall(text, start)) if not terms.isdisjoint(word_terms_in_order(w))
+    ]
     if not carriers:
         return
-    carriers.sort(key=len, reverse=True)
+    carriers.sort(key=lambda word: (-len(word), word))
     pattern = re.compile("|".join(map(re.escape, carriers)))
     for match in pattern.finditer(text, start):
         offset = match.start()
@@ -50,36 +60,45 @@ def stem_core(term: str) -> str:
     return term[1:] if len(term) >= 3 else ""
 
 
-@lru_cache(maxsize=256)
-def _carrier_probe(cores: frozenset[str]) -> re.Pattern | None:
-    """A pattern picking, from distinct words one per line, those that can yield a term
-    with one of ``cores``: the cheap test that spares the analyzer most of a text's
-    words on a first search. Words with accents (folded by the analyzer: ``José`` ->
-    ``jose``) are always kept. None: every word can (a short term)."""
-    if "" in cores:
-        return None
-    either = "|".join(map(re.escape, sorted(cores)))
-    return re.compile(
-        rf"^(?:[^\n]*(?:{either})[^\n]*|[^\n]*[^\x00-\x7f][^\n]*)$", re.MULTILINE | re.IGNORECASE
-    )
+def _core_hits(text: str, cores: frozenset[str], start: int) -> list[tuple[int, int]]:
+    """Where in ``text[start:]`` a word able to yield a term with one of ``cores`` can be,
+    sorted: each core's occurrences in any case, and each run of characters outside
+    ASCII (the analyzer folds accents: ``José`` yields ``jose``). ``str.find`` on the
+    lowercased text scans several times faster than a case-blind regular expression."""
+    lowered = text.lower()
+    if len(lowered) != len(text):  # lowercasing moved offsets (rare letters): the slow way
+        return [hit.span() for hit in _case_blind(cores).finditer(text, start)]
+    hits = []
+    for core in cores:
+        at = lowered.find(core, start)
+        while at >= 0:
+            hits.append((at, at + len(core)))
+            at = lowered.find(core, at + 1)
+    if not text.isascii():
+        hits.extend(run.span() for run in _NOT_ASCII.finditer(text, start))
+    hits.sort()
+    return hits
+
+
+_NOT_ASCII = re.compile(r"[^\x00-\x7f]+")
 
 
 @lru_cache(maxsize=256)
-def _core_hits(cores: frozenset[str]) -> re.Pattern:
-    """Where in a text a word able to yield a term with one of ``cores`` can be: a core,
-    or a character outside ASCII (what ``_carrier_probe`` keeps)."""
+def _case_blind(cores: frozenset[str]) -> re.Pattern:
+    """The cores in any case, or a character outside ASCII. Only the cores are matched
+    case-blind: ``İ`` folds to ASCII ``i``, so a case-blind class of non-ASCII
+    characters would pass over it."""
     either = "|".join(map(re.escape, sorted(cores, key=len, reverse=True)))
-    return re.compile(rf"{either}|[^\x00-\x7f]", re.IGNORECASE)
+    return re.compile(rf"(?i:{either})|[^\x00-\x7f]")
 
 
-def _words_near(text: str, hits: re.Pattern, start: int) -> set[str]:
-    """The words of ``text[start:]``, tokenized as ``WORD_RE.findall(text, start)`` does,
-    that overlap a match of ``hits``: the few a snippet needs looked at, without
-    tokenizing the whole body."""
-    words = set()
+def _words_near(text: str, hits: list[tuple[int, int]], start: int) -> list[tuple[int, str]]:
+    """``(offset, word)`` for the words of ``text[start:]``, tokenized as
+    ``WORD_RE.finditer(text, start)`` does, that overlap one of the sorted ``hits``, in
+    order: the few a snippet needs looked at, without tokenizing the whole body."""
+    words = []
     resume = start  # where the last word found ended: tokenizing may restart there
-    for hit in hits.finditer(text, start):
-        hit_start, hit_end = hit.span()
+    for hit_start, hit_end in hits:
         if hit_end <= resume:
             continue
         left = max(hit_start, resume)
@@ -90,7 +109,7 @@ def _words_near(text: str, hits: re.Pattern, start: int) -> set[str]:
                 break
             resume = token.end()
             if resume > hit_start:
-                words.add(token.group())
+                words.append((token.start(), token.group()))
     return words
 
 

@@ -186,3 +186,16 @@ def test_spans_after_a_skipped_opening_are_every_later_span_of_the_terms():
         for terms in ({t for t, _, _ in spans[n % 5 :: 9]}, {spans[-1][0], "pukul", "josé"}):
             expected = [s for s in spans if s[0] in terms and s[1] >= skip]
             assert list(find_spans(text, terms, skip)) == expected, (n, terms)
+
+
+def test_spans_in_any_case_and_around_letters_outside_ascii_are_every_span():
+    """The cores are found in the lowercased text; accented words are always looked at,
+    and a letter whose lowercase is longer (``İ``) makes the scan fall back to the
+    case-blind expression without moving a span."""
+    seeds = Path(__file__).resolve().parent.parent / "seeds"
+    body = json.loads((seeds / "indosum-sample.jsonl").read_text("utf-8").splitlines()[5])["body"]
+    extra = " “JAKARTA” — José Mourinho tiba di Jakarta pada hari Jum’at; MENULIS, ditulis."
+    for text in (body + extra, body + " İstanbul" + extra, "İstanbul, " + extra):
+        spans = list(iter_spans(text))
+        for terms in ({"jakarta", "jose", "tulis"}, {t for t, _, _ in spans[::5]}):
+            assert list(find_spans(text, terms)) == [s for s in spans if s[0] in terms], terms
