@@ -194,8 +194,12 @@ def test_spans_in_any_case_and_around_letters_outside_ascii_are_every_span():
     case-blind expression without moving a span."""
     seeds = Path(__file__).resolve().parent.parent / "seeds"
     body = json.loads((seeds / "indosum-sample.jsonl").read_text("utf-8").splitlines()[5])["body"]
-    extra = " “JAKARTA” — José Mourinho tiba di Jakarta pada hari Jum’at; MENULIS, ditulis."
+    extra = (
+        " “JAKARTA” — José Mourinho tiba di Jakarta pada hari Jum’at; MENULIS, ditulis."
+        " Kasus e-KTP, 5a dan E-KTP; a.n. Budi, 12abc."
+    )
     for text in (body + extra, body + " İstanbul" + extra, "İstanbul, " + extra):
         spans = list(iter_spans(text))
-        for terms in ({"jakarta", "jose", "tulis"}, {t for t, _, _ in spans[::5]}):
+        term_sets = ({"jakarta", "jose", "tulis"}, {"e", "ktp", "a"}, {t for t, _, _ in spans[::5]})
+        for terms in term_sets:
             assert list(find_spans(text, terms)) == [s for s in spans if s[0] in terms], terms
