@@ -21,6 +21,9 @@ MAX_MATCHES = 60
 SENTENCE_LOOKBACK = 90
 
 _SENTENCE_START = re.compile(r"(?:^|[.!?][\"”’)]?\s+|\n)(?=\S)")
+_SENTENCE_END = re.compile(r"[.!?][\"”’)]?(?=\s|$)")
+_LINE_BREAK = re.compile(r"\s*\n\s*")
+_SPACES = re.compile(r"[ \t]+")
 
 
 @dataclass
@@ -72,7 +75,7 @@ def _window_end(body: str, start: int, chars: int) -> tuple[int, bool]:
     if target >= len(body):
         return len(body), True
     slack = body[target - chars // 4 : target + chars // 5]
-    ends = [m.end() for m in re.finditer(r"[.!?][\"”’)]?(?=\s|$)", slack)]
+    ends = [m.end() for m in _SENTENCE_END.finditer(slack)]
     if ends:
         return target - chars // 4 + ends[-1], True
     space = body.rfind(" ", start, target)
@@ -215,13 +218,13 @@ def _fold(text: str, before: str) -> str:
 
     ``before`` is the character preceding ``text`` in the body.
     """
-    text = re.sub(r"\s*\n\s*", "\n", text)
-    parts = text.split("\n")
-    out = parts[0]
-    for part in parts[1:]:
-        last = (out or before)[-1:] or "."
-        out += " " + part if last in '.!?"”’:)' else " · " + part
-    return re.sub(r"[ \t]+", " ", out)
+    if "\n" in text:
+        parts = _LINE_BREAK.sub("\n", text).split("\n")
+        text = parts[0]
+        for part in parts[1:]:
+            last = (text or before)[-1:] or "."
+            text += " " + part if last in '.!?"”’:)' else " · " + part
+    return _SPACES.sub(" ", text)
 
 
 def highlight(text: str, terms: set[str]) -> str:
