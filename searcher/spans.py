@@ -25,7 +25,7 @@ def find_spans(text: str, terms: set[str], start: int = 0) -> Iterator[tuple[str
     and scanning them with a regular expression of the words most of what was left).
     """
     cores = frozenset(stem_core(term) for term in terms)
-    if "" in cores:  # a short term: any word may carry it
+    if "" in cores:  # an empty term: no core to look for
         yield from _spans_by_pattern(text, terms, start)
         return
     for offset, word in _words_near(text, _core_hits(text, cores, start), start):
@@ -43,8 +43,8 @@ def _spans_by_pattern(text: str, terms: set[str], start: int) -> Iterator[tuple[
     if not carriers:
         return
     carriers.sort(key=lambda word: (-len(word), word))
-    # no word follows a letter (it would have run on), so neither need a match: a
-    # one-letter carrier is not tried in the middle of every word
+    # no word follows a letter (``_LETTER``), so neither need a match: a one-letter
+    # carrier is not tried in the middle of every word
     pattern = re.compile(r"(?<![^\W\d])(?:" + "|".join(map(re.escape, carriers)) + ")")
     for match in pattern.finditer(text, start):
         offset = match.start()
@@ -58,12 +58,10 @@ def _spans_by_pattern(text: str, terms: set[str], start: int) -> Iterator[tuple[
 def stem_core(term: str) -> str:
     """What every ASCII word yielding ``term`` contains, lowercased: the term without its
     first letter, which Indonesian prefixes may change (``menulis`` -> ``tulis``,
-    ``memukul`` -> ``pukul``); suffixes are only cut off. A two-letter term is whole in
-    its words (no prefix leaves a stem that short: none of 77,000 news words does; the
-    aliases ``AS``, ``BI``, ``RI`` are such terms). A letter gives "" (any word)."""
-    if len(term) >= 3:
-        return term[1:]
-    return term if len(term) == 2 else ""
+    ``memukul`` -> ``pukul``); suffixes are only cut off. A shorter term is whole in its
+    words (no prefix leaves a stem that short: none of 77,000 news words does; the
+    aliases ``AS``, ``BI``, ``RI`` and e-KTP's ``e`` are such terms)."""
+    return term[1:] if len(term) >= 3 else term
 
 
 def _core_hits(text: str, cores: frozenset[str], start: int) -> list[tuple[int, int]]:
@@ -78,7 +76,9 @@ def _core_hits(text: str, cores: frozenset[str], start: int) -> list[tuple[int, 
     for core in cores:
         at = lowered.find(core, start)
         while at >= 0:
-            hits.append((at, at + len(core)))
+            # a one-letter term starts its word, or a part after a hyphen or digits
+            if len(core) > 1 or not at or not _LETTER.match(text, at - 1):
+                hits.append((at, at + len(core)))
             at = lowered.find(core, at + 1)
     if not text.isascii():
         hits.extend(run.span() for run in _NOT_ASCII.finditer(text, start))
@@ -87,6 +87,8 @@ def _core_hits(text: str, cores: frozenset[str], start: int) -> list[tuple[int, 
 
 
 _NOT_ASCII = re.compile(r"[^\x00-\x7f]+")
+#: What no word follows (it would have run on): a letter or an underscore.
+_LETTER = re.compile(r"[^\W\d]")
 
 
 @lru_cache(maxsize=256)
