@@ -22,6 +22,7 @@ from searcher.whoosh_internals import (
     BYTE_LENGTHS,
     EMPTY_DOCS,
     EMPTY_FREQS,
+    EMPTY_KEYS,
     date_code,
     leaf_positions,
     leaf_postings,
@@ -132,7 +133,7 @@ class IndexView:
             local = docs[(docs >= base) & (docs < base + leaf.doc_count_all())] - base
             if len(local):
                 keys.append(leaf_positions(leaf, fieldname, btext, local) + (base << 32))
-        return np.concatenate(keys) if keys else np.zeros(0, dtype=np.int64)
+        return np.concatenate(keys) if keys else EMPTY_KEYS
 
     def remembered(self, key: tuple, compute):
         """A small per-generation memo for results that are costly to find (phrases)."""

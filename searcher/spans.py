@@ -45,7 +45,8 @@ def _spans_by_pattern(text: str, terms: set[str], start: int) -> Iterator[tuple[
     carriers.sort(key=lambda word: (-len(word), word))
     # no word follows a letter (``_LETTER``), so neither need a match: a one-letter
     # carrier is not tried in the middle of every word
-    pattern = re.compile(r"(?<![^\W\d])(?:" + "|".join(map(re.escape, carriers)) + ")")
+    either = "|".join(map(re.escape, carriers))
+    pattern = re.compile(rf"(?<!{_LETTER.pattern})(?:{either})")
     for match in pattern.finditer(text, start):
         offset = match.start()
         if not _is_token(text, offset, match.end()):

@@ -451,23 +451,19 @@ def _positions_of(docs: np.ndarray, wanted: np.ndarray) -> np.ndarray:
 
 def _position_keys(docs: np.ndarray, values: list[bytes], format_) -> np.ndarray:
     """``doc << 32 | position`` for the encoded positions of each of ``docs``."""
-    if POSITION_BATCHES and type(format_).decode_positions is Positions.decode_positions:
+    batched = POSITION_BATCHES and type(format_).decode_positions is Positions.decode_positions
+    if batched:  # delta lists, each article's restarting from 0
         lists = _position_deltas(values)
-        counts = np.fromiter(map(len, lists), dtype=np.int64, count=len(lists))
-        deltas = np.fromiter(
-            itertools.chain.from_iterable(lists), dtype=np.int64, count=int(counts.sum())
-        )
-        # running[i] sums the first i deltas; each article's restart from 0, so take
-        # off the sum of all the articles before it
-        running = np.concatenate(([0], np.cumsum(deltas)))
-        before = running[np.cumsum(counts) - counts]
-        positions = running[1:] - np.repeat(before, counts)
     else:
         lists = [format_.decode_positions(value) for value in values]
-        counts = np.fromiter(map(len, lists), dtype=np.int64, count=len(lists))
-        positions = np.fromiter(
-            itertools.chain.from_iterable(lists), dtype=np.int64, count=int(counts.sum())
-        )
+    counts = np.fromiter(map(len, lists), dtype=np.int64, count=len(lists))
+    positions = np.fromiter(
+        itertools.chain.from_iterable(lists), dtype=np.int64, count=int(counts.sum())
+    )
+    if batched:
+        # running[i] sums the first i deltas: take off the sum of the articles before
+        running = np.concatenate(([0], np.cumsum(positions)))
+        positions = running[1:] - np.repeat(running[np.cumsum(counts) - counts], counts)
     return (np.repeat(docs.astype(np.int64), counts) << 32) | positions
 
 
