@@ -621,8 +621,9 @@ def _compact_codec_class():
     bugs fixed: short lists are inlined (its test calls a method that does not exist),
     short blocks are stored plain (its test is overwritten), and pickles are
     protocol 3. Blocks hold 512 postings, and each header says where its values
-    start (``_SPLIT_MARK``), so a search decodes only docnums and weights. Segments
-    name the stock codec: Whoosh's own reader reads them."""
+    start (``_SPLIT_MARK``), so a search decodes only docnums and weights; blocks of
+    ``PACK_FROM`` postings or more hold those as arrays (``_packed``). Segments name
+    the stock codec: Whoosh's own reader reads them."""
     from whoosh.codec import whoosh3
     from whoosh.util.numeric import length_to_byte
 
