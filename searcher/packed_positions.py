@@ -68,7 +68,7 @@ class PackedPositions(Positions):
 def packed_deltas(values: list[bytes]):
     """The values' deltas as one int64 array and each value's count, or None when a
     value is 32-bit (decode those one at a time). Each value's deltas restart from 0."""
-    import numpy as np
+    import numpy as np  # here: importing the schema (this module) needs no numpy
 
     deltas = np.frombuffer(b"".join(values), dtype="<u2")
     if (deltas == _NARROW_LIMIT).any():

@@ -482,27 +482,35 @@ def _positions_of(docs: np.ndarray, wanted: np.ndarray) -> np.ndarray:
 
 
 def _position_keys(docs: np.ndarray, values: list[bytes], format_) -> np.ndarray:
-    """``doc << 32 | position`` for the encoded positions of each of ``docs``."""
+    """``doc << 32 | position`` for the encoded positions of each of ``docs``: packed
+    values in one array, Whoosh's pickled ones unpickled together where the probe
+    allows, any other format a value at a time."""
     packed = packed_deltas(values) if type(format_) is PackedPositions else None
-    batched = packed is not None or (
-        POSITION_BATCHES and type(format_).decode_positions is Positions.decode_positions
-    )
-    if packed is not None:  # one array of deltas, each article's restarting from 0
-        positions, counts = packed
+    if packed is not None:
+        deltas, counts = packed
+        positions = _undo_deltas(deltas, counts)
+    elif POSITION_BATCHES and type(format_).decode_positions is Positions.decode_positions:
+        counts, deltas = _flattened(_position_deltas(values))
+        positions = _undo_deltas(deltas, counts)
     else:
-        if batched:  # delta lists, each article's restarting from 0
-            lists = _position_deltas(values)
-        else:
-            lists = [format_.decode_positions(value) for value in values]
-        counts = np.fromiter(map(len, lists), dtype=np.int64, count=len(lists))
-        positions = np.fromiter(
-            itertools.chain.from_iterable(lists), dtype=np.int64, count=int(counts.sum())
-        )
-    if batched:
-        # running[i] sums the first i deltas: take off the sum of the articles before
-        running = np.concatenate(([0], np.cumsum(positions)))
-        positions = running[1:] - np.repeat(running[np.cumsum(counts) - counts], counts)
+        counts, positions = _flattened([format_.decode_positions(value) for value in values])
     return (np.repeat(docs.astype(np.int64), counts) << 32) | positions
+
+
+def _flattened(lists: list[list[int]]) -> tuple[np.ndarray, np.ndarray]:
+    """Each list's length, and all their numbers as one array."""
+    counts = np.fromiter(map(len, lists), dtype=np.int64, count=len(lists))
+    numbers = np.fromiter(
+        itertools.chain.from_iterable(lists), dtype=np.int64, count=int(counts.sum())
+    )
+    return counts, numbers
+
+
+def _undo_deltas(deltas: np.ndarray, counts: np.ndarray) -> np.ndarray:
+    """Positions from runs of deltas, ``counts`` long, each run restarting from 0."""
+    # running[i] sums the first i deltas: take off the sum of the runs before
+    running = np.concatenate(([0], np.cumsum(deltas)))
+    return running[1:] - np.repeat(running[np.cumsum(counts) - counts], counts)
 
 
 def _matcher_positions(matcher, wanted: np.ndarray) -> np.ndarray:
@@ -570,6 +578,8 @@ BLOCK_POSTINGS = 512
 #: Blocks this long or longer keep gaps and weights as arrays (``_packed``); a pickled
 #: array spends about 50 bytes naming its type, more than a shorter tuple saves.
 PACK_FROM = 64
+#: The array types ``_packed`` chooses from, narrowest first, with the bound of each.
+_ARRAY_LIMITS = tuple((code, 1 << 8 * array.array(code).itemsize) for code in "BHI")
 
 
 def _dumps(value) -> bytes:
@@ -601,8 +611,8 @@ def _packed(numbers):
     if not all(type(number) is int for number in numbers) or min(numbers) < 0:
         return numbers
     largest = max(numbers)
-    for typecode in "BHI":
-        if largest < 1 << (8 * array.array(typecode).itemsize):
+    for typecode, limit in _ARRAY_LIMITS:
+        if largest < limit:
             return array.array(typecode, numbers)
     return numbers
 
