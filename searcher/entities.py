@@ -108,9 +108,14 @@ def _shape(word: str) -> str:
 FEATURE_CACHE = 30_000
 
 
-@lru_cache(maxsize=FEATURE_CACHE)
+#: What one word gives a sentence's features: its own, what the next word sees of it
+#: (``-1:``), what the previous word sees (``+1:``), and its two-away forms (``-2:``,
+#: ``+2:``; each a tuple of at most one).
+WordParts = tuple[tuple[str, ...], ...]
+
+
 def word_features(word: str) -> tuple[str, ...]:
-    """Features of a word alone, cached: most of the tagging cost is here."""
+    """Features of a word alone."""
     lower = word.lower()
     feats = [
         "w=" + lower,
@@ -139,10 +144,8 @@ def word_features(word: str) -> tuple[str, ...]:
     return tuple(feats)
 
 
-@lru_cache(maxsize=FEATURE_CACHE)
-def _neighbour_features(word: str) -> tuple[tuple[str, ...], tuple[str, ...], str, str]:
-    """What a word tells its neighbours: features seen from the next word (``-1:``),
-    from the previous word (``+1:``), and its two-away forms. Cached per word."""
+def word_parts(word: str) -> WordParts:
+    """Everything a word adds to its sentence's features (see ``WordParts``)."""
     lower = word.lower()
     share = capitalised_shares().get(lower)
     base = ["w=" + lower, "cap=" + ("u" if share is None else str(int(share * 2.99)))]
@@ -152,34 +155,55 @@ def _neighbour_features(word: str) -> tuple[tuple[str, ...], tuple[str, ...], st
         base.append("honorific")
     base.extend("gaz=" + label for label in _gazetteer().get(lower, ()))
     return (
+        word_features(word),
         tuple("-1:" + f for f in base),
         tuple("+1:" + f for f in base),
-        "-2:w=" + lower,
-        "+2:w=" + lower,
+        ("-2:w=" + lower,),
+        ("+2:w=" + lower,),
     )
 
 
-def sentence_features(words: list[str]) -> list[list[str]]:
-    """CRF features for each word of one sentence."""
+@lru_cache(maxsize=FEATURE_CACHE)
+def _tagging_parts(word: str) -> WordParts:
+    """``word_parts`` less what the model has no weight for, cached. crfsuite drops an
+    attribute it does not know, so the tags are the same; building and handing it over
+    cost a fifth of tagging."""
+    known = _model_attributes()
+    return tuple(tuple(f for f in part if f in known) for part in word_parts(word))
+
+
+def _assemble(words: list[str], parts_of, bos: tuple[str, ...], eos: tuple[str, ...]):
+    """Each word's features: its own, its neighbours' (one and two away) or BOS/EOS."""
     n = len(words)
-    around = [_neighbour_features(word) for word in words]
+    parts = [parts_of(word) for word in words]
     out = []
-    for i, word in enumerate(words):
-        feats = list(word_features(word))
+    for i, own in enumerate(parts):
+        feats = own[0]
         if i == 0:
-            feats.append("BOS")
+            feats += bos
         else:
-            feats += around[i - 1][0]
+            feats += parts[i - 1][1]
             if i > 1:
-                feats.append(around[i - 2][2])
+                feats += parts[i - 2][3]
         if i == n - 1:
-            feats.append("EOS")
+            feats += eos
         else:
-            feats += around[i + 1][1]
+            feats += parts[i + 1][2]
             if i < n - 2:
-                feats.append(around[i + 2][3])
+                feats += parts[i + 2][4]
         out.append(feats)
     return out
+
+
+def sentence_features(words: list[str]) -> list[tuple[str, ...]]:
+    """CRF features for each word of one sentence (what the model is trained on)."""
+    return _assemble(words, word_parts, ("BOS",), ("EOS",))
+
+
+@lru_cache(maxsize=1)
+def _model_attributes() -> frozenset[str]:
+    """The attributes the shipped model has a weight for."""
+    return frozenset(attribute for attribute, _ in _tagger().info().state_features)
 
 
 @lru_cache(maxsize=1)
@@ -255,7 +279,10 @@ def tag_words(words: list[str]) -> list[str]:
     """IOB2 labels for the words of one sentence."""
     if not words:
         return []
-    return list(_tagger().tag(sentence_features(words)))
+    known = _model_attributes()
+    bos = ("BOS",) if "BOS" in known else ()
+    eos = ("EOS",) if "EOS" in known else ()
+    return list(_tagger().tag(_assemble(words, _tagging_parts, bos, eos)))
 
 
 def iob_spans(labels: list[str]) -> list[tuple[int, int, str]]:

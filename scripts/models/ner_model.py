@@ -82,8 +82,6 @@ def main(argv: list[str]) -> None:
     sentences = training_sentences(data)
     write_gazetteer(sentences, out_dir / "ner-gazetteer.tsv")
     entities._gazetteer.cache_clear()
-    entities.word_features.cache_clear()
-    entities._neighbour_features.cache_clear()
     trainer = pycrfsuite.Trainer(verbose=False)
     for sentence in sentences:
         words = [w for w, _ in sentence]
@@ -91,6 +89,8 @@ def main(argv: list[str]) -> None:
     trainer.set_params(TRAINING_PARAMS)
     model = out_dir / "ner.crfsuite"
     trainer.train(str(model))
+    entities._model_attributes.cache_clear()
+    entities._tagging_parts.cache_clear()
     print(f"trained on {len(sentences)} sentences; wrote {model} ({model.stat().st_size} bytes)")
 
 
