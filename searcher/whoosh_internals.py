@@ -1,16 +1,17 @@
 """Every use of Whoosh's private names, each behind a capability probe.
 
-Four things Whoosh offers only through private names make searcher fast and small:
+Five things Whoosh offers only through private names make searcher fast and small:
 decoding a posting list a block at a time (instead of a Python call per posting),
 looking terms up with a ``pread`` or two (instead of five reads through four file
 layers), writing a segment in a worker process that the parent then commits (parallel
-indexing), and writing posting lists compactly (Whoosh 3's layout, its writer's bugs
-fixed). Each is probed once at import against the installed Whoosh
+indexing), writing posting lists compactly (Whoosh 3's layout, its writer's bugs
+fixed), and spilling the writer's sorted runs of postings a few thousand at a time
+(instead of a pickle call per posting). Each is probed once at import against the installed Whoosh
 (``whoosh-reloaded`` or ``whoosh3``, same import name and file format). Where a probe
 fails, the public API does the same work more slowly or in more bytes: postings a
 posting at a time, terms through Whoosh's reader, indexing with one process, posting
-lists as Whoosh writes them. So a Whoosh release that moves a private name slows
-searcher down; it never breaks ``import searcher``.
+lists as Whoosh writes them, runs a posting at a time. So a Whoosh release that moves a
+private name slows searcher down; it never breaks ``import searcher``.
 
 ``fast_path(False)`` forces the public fallbacks (the tests run the oracle with the
 fast path on and off).
@@ -156,6 +157,37 @@ def _probe_direct_reads() -> bool:
         return False
 
 
+def _names_used(code) -> set[str]:
+    """The names a function's code uses, its comprehensions' included."""
+    names = set(code.co_names)
+    for const in code.co_consts:
+        if hasattr(const, "co_names"):
+            names |= _names_used(const)
+    return names
+
+
+def _probe_chunked_runs() -> bool:
+    """True when Whoosh's posting pool writes, merges and reads its sorted runs only
+    through ``_write_run`` and ``_read_run``, which ``_ChunkedRuns`` replaces."""
+    try:
+        from whoosh.externalsort import SortingPool
+        from whoosh.writing import PostingPool, SegmentWriter
+
+        return (
+            issubclass(PostingPool, SortingPool)
+            and all(
+                callable(getattr(PostingPool, name, None))
+                for name in ("_write_run", "_read_run", "_open_run", "_remove_run")
+            )
+            and "_write_run" in SortingPool.save.__code__.co_names
+            and "_write_run" in SortingPool.reduce_to.__code__.co_names
+            and "_read_run" in _names_used(SortingPool._merge_runs.__code__)
+            and "pool" in SegmentWriter.__init__.__code__.co_names
+        )
+    except (ImportError, AttributeError):
+        return False
+
+
 def _probe_position_batches() -> bool:
     """True when Whoosh's ``Positions`` values are pickled delta lists that
     ``_position_deltas`` decodes many at a time, as its own decoder does one."""
@@ -176,6 +208,7 @@ PARALLEL_WRITING = _probe_segment_writing()
 COMPACT_POSTINGS = _probe_compact_postings()
 POSITION_BATCHES = _probe_position_batches()
 DIRECT_READS = _probe_direct_reads()
+CHUNKED_RUNS = _probe_chunked_runs()
 _enabled = {"fast": True}
 
 
@@ -533,15 +566,60 @@ def _writer_codec():
 
 
 def writer(ix, **kwargs):
-    """``ix.writer(**kwargs)`` writing compact posting lists where Whoosh allows it."""
-    return ix.writer(codec=_writer_codec(), **kwargs)
+    """``ix.writer(**kwargs)`` writing compact posting lists and chunked runs where
+    Whoosh allows them."""
+    return _chunking_runs(ix.writer(codec=_writer_codec(), **kwargs))
 
 
 def segment_writer(ix, limitmb: int = 128):
     """A writer for one segment that takes no lock (the parent holds the index's)."""
     from whoosh.writing import SegmentWriter
 
-    return SegmentWriter(ix, _lk=False, limitmb=limitmb, codec=_writer_codec())
+    return _chunking_runs(SegmentWriter(ix, _lk=False, limitmb=limitmb, codec=_writer_codec()))
+
+
+#: Postings per pickle in a spilled run: one pickle call per posting was a sixth of an
+#: indexing run without entities; a run being merged holds one chunk in memory.
+RUN_CHUNK = 4096
+
+
+@functools.cache
+def _chunked_runs_pool() -> type:
+    from whoosh.writing import PostingPool
+
+    class _ChunkedRuns(PostingPool):
+        """Whoosh's posting pool, its runs pickled ``RUN_CHUNK`` postings at a time."""
+
+        def _write_run(self, f, items) -> None:
+            items = iter(items)
+            while chunk := list(itertools.islice(items, RUN_CHUNK)):
+                pickle.dump(chunk, f, pickle.HIGHEST_PROTOCOL)
+            f.close()
+
+        def _read_run(self, path):
+            f = self._open_run(path)
+            try:
+                while True:
+                    try:
+                        chunk = pickle.load(f)
+                    except EOFError:
+                        return
+                    yield from chunk
+            finally:
+                f.close()
+                self._remove_run(path)
+
+    return _ChunkedRuns
+
+
+def _chunking_runs(writer):
+    """``writer``, its posting pool spilling runs in chunks where the probe allows."""
+    from whoosh.writing import PostingPool
+
+    pool = getattr(writer, "pool", None)
+    if CHUNKED_RUNS and type(pool) is PostingPool and not pool.runs:
+        pool.__class__ = _chunked_runs_pool()
+    return writer
 
 
 def finish_segment(writer):
