@@ -166,13 +166,15 @@ def word_parts(word: str) -> WordParts:
 @lru_cache(maxsize=FEATURE_CACHE)
 def _tagging_parts(word: str) -> WordParts:
     """``word_parts`` less what the model has no weight for, cached. crfsuite drops an
-    attribute it does not know, so the tags are the same; building and handing it over
-    cost a fifth of tagging."""
+    attribute it does not know, so the tags are the same; handing it over took a fifth
+    of crfsuite's time (1.09 against 0.85 s for 12,045 sentences)."""
     known = _model_attributes()
     return tuple(tuple(f for f in part if f in known) for part in word_parts(word))
 
 
-def _assemble(words: list[str], parts_of, bos: tuple[str, ...], eos: tuple[str, ...]):
+def _assemble(
+    words: list[str], parts_of, bos: tuple[str, ...], eos: tuple[str, ...]
+) -> list[tuple[str, ...]]:
     """Each word's features: its own, its neighbours' (one and two away) or BOS/EOS."""
     n = len(words)
     parts = [parts_of(word) for word in words]
