@@ -6,12 +6,13 @@ looking terms up with a ``pread`` or two (instead of five reads through four fil
 layers), writing a segment in a worker process that the parent then commits (parallel
 indexing), writing posting lists compactly (Whoosh 3's layout, its writer's bugs
 fixed), and spilling the writer's sorted runs of postings a few thousand at a time
-(instead of a pickle call per posting). Each is probed once at import against the installed Whoosh
-(``whoosh-reloaded`` or ``whoosh3``, same import name and file format). Where a probe
-fails, the public API does the same work more slowly or in more bytes: postings a
-posting at a time, terms through Whoosh's reader, indexing with one process, posting
-lists as Whoosh writes them, runs a posting at a time. So a Whoosh release that moves a
-private name slows searcher down; it never breaks ``import searcher``.
+(instead of a pickle call per posting). Each is probed once at import against the
+installed Whoosh (``whoosh-reloaded`` or ``whoosh3``, same import name and file
+format). Where a probe fails, the public API does the same work more slowly or in
+more bytes: postings a posting at a time, terms through Whoosh's reader, indexing with
+one process, posting lists as Whoosh writes them, runs a posting at a time. So a Whoosh
+release that moves a private name slows searcher down; it never breaks ``import
+searcher``.
 
 ``fast_path(False)`` forces the public fallbacks (the tests run the oracle with the
 fast path on and off).

@@ -89,8 +89,6 @@ def main(argv: list[str]) -> None:
     trainer.set_params(TRAINING_PARAMS)
     model = out_dir / "ner.crfsuite"
     trainer.train(str(model))
-    entities._model_attributes.cache_clear()
-    entities._tagging_parts.cache_clear()
     print(f"trained on {len(sentences)} sentences; wrote {model} ({model.stat().st_size} bytes)")
 
 
