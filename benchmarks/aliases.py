@@ -23,10 +23,10 @@ sys.path.insert(0, str(ROOT))
 DATA = ROOT.parent / "shared" / "data"
 SAMPLE = ROOT / "tests" / "data" / "alias-sample.tsv"
 
-from searcher.aliases import build_table, from_names, learn  # noqa: E402
 from searcher.article import Article  # noqa: E402
-from searcher.indexer import find_entities  # noqa: E402
-from searcher.sources import read_archive  # noqa: E402
+from searcher.indexing.pipeline import find_entities  # noqa: E402
+from searcher.ingest.files import read_archive  # noqa: E402
+from searcher.names.aliases import build_table, from_names, learn  # noqa: E402
 
 
 def learned_on_shared_data() -> tuple[Counter, Counter]:

@@ -27,8 +27,8 @@ sys.path.insert(0, str(ROOT))
 DATA = ROOT.parent / "shared" / "data"
 
 from searcher.article import Article  # noqa: E402
-from searcher.duplicates import Grouper  # noqa: E402
-from searcher.sources import read_archive  # noqa: E402
+from searcher.ingest.files import read_archive  # noqa: E402
+from searcher.ingest.stories import Grouper  # noqa: E402
 
 OUTLET_LINES = [
     "Ikuti berita terkini lainnya hanya di kanal kami.",

@@ -241,12 +241,13 @@ class SearcherCluster(Searcher):
     shards = 1
 
     def _url(self) -> str:
-        from searcher import cluster
+        from searcher.engine.cluster import nodes as cluster
 
         return cluster.describe(self.folder / "nodes")["backend"]
 
     def build(self, source: Path, procs: int = 1) -> None:
-        from searcher import Archive, cluster
+        from searcher import Archive
+        from searcher.engine.cluster import nodes as cluster
 
         nodes = self.folder / "nodes"
         cluster.init(nodes, self.shards, cluster.free_port_base(2 * self.shards))
@@ -259,7 +260,7 @@ class SearcherCluster(Searcher):
         self.archive = Archive(backend=self._url(), settings=self.settings)
 
     def release(self) -> None:
-        from searcher import cluster
+        from searcher.engine.cluster import nodes as cluster
 
         if (self.folder / "nodes" / cluster.CLUSTER_FILE).exists():
             cluster.stop(self.folder / "nodes")

@@ -12,7 +12,8 @@ import sys
 import time
 from pathlib import Path
 
-from searcher.entities import LABELS, entity_spans, iob_spans
+from searcher.names.tagger import entity_spans, iob_spans
+from searcher.vocabulary import LABELS
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "scripts" / "models"))
 from ner_model import read_conll  # noqa: E402

@@ -7,7 +7,7 @@ Python script that opens an SQLite FTS5 file and prints 10 snippets.
 process by each engine in turn (alternating, so a busy moment hurts both), ``rounds``
 times; the table gives the median and the 90th percentile of the wall-clock times.
 searcher runs as a user meets it: the first ``search`` starts the warm server
-(``searcher.launch``) and later ones are answered by it. Its "no warm server" row
+(``searcher.faces.launch``) and later ones are answered by it. Its "no warm server" row
 (``SEARCHER_WARM=0``) is every process doing all the work itself.
 """
 
@@ -31,7 +31,7 @@ QUERIES = ["banjir jakarta", "Taliban Tajikistan", "presiden jokowi", "harga min
 def search_command() -> list[str]:
     """The installed ``search`` script beside this interpreter (what users type)."""
     script = Path(sys.executable).with_name("search")
-    return [str(script)] if script.exists() else [sys.executable, "-m", "searcher.launch"]
+    return [str(script)] if script.exists() else [sys.executable, "-m", "searcher.faces.launch"]
 
 
 def _run(command: list[str], env: dict[str, str]) -> float:
@@ -45,11 +45,12 @@ def _run(command: list[str], env: dict[str, str]) -> float:
 
 def stop_warm_server(index: Path) -> None:
     """Stop the warm server of ``index`` (the suite's folders are deleted after it)."""
-    from searcher import launch, warm
+    from searcher.faces import warm_client
 
-    path = launch.socket_path(launch.server_key(os.path.realpath(index), dict(os.environ)))
+    key = warm_client.server_key(os.path.realpath(index), dict(os.environ))
+    path = warm_client.socket_path(key)
     if path:
-        warm.stop(path)
+        warm_client.stop(path)
 
 
 def measure(index: Path, fts5_db: Path, rounds: int = 7) -> dict[str, dict]:

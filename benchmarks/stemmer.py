@@ -21,8 +21,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from searcher.analysis import is_protected  # noqa: E402
-from searcher.stemming import snowball, stem  # noqa: E402
+from searcher.text.analysis import is_protected  # noqa: E402
+from searcher.text.stemming import snowball, stem  # noqa: E402
 
 FAMILIES = ROOT / "tests" / "data" / "stem-families.tsv"
 

@@ -1,7 +1,7 @@
 """searcher: full-text search for Indonesian news archives.
 
 The names below are imported on first use (PEP 562), so that ``search``'s entry point
-(``searcher.launch``) can start without loading the engine: a query answered by the warm
+(``searcher.faces.launch``) can start without loading the engine: a query answered by the warm
 server never imports numpy or Whoosh.
 """
 

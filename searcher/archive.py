@@ -6,11 +6,11 @@
         for hit in archive.search("Taliban Tajikistan").hits:
             print(hit.headline, hit.snippet)
 
-``Archive`` is the facade and the search pipeline: parse (``searcher.query``), run the
-tree (``searcher.evaluation``), rank and collapse copies, then build hits
-(``searcher.results``), facets (``searcher.facets``), timelines and suggestions
-(``searcher.suggestions``). The open index, its threads and its arrays live in
-``searcher.reading``. Reading is safe from several threads.
+``Archive`` is the facade and the search pipeline: parse (``searcher.query.parse``), run the
+tree (``searcher.engine.embedded.evaluation``), rank and collapse copies, then build hits
+(``searcher.results``), facets (``searcher.names.facets``), timelines and suggestions
+(``searcher.engine.embedded.suggestions``). The open index, its threads and its arrays live in
+``searcher.engine.embedded.open_index``. Reading is safe from several threads.
 """
 
 from __future__ import annotations
@@ -22,22 +22,20 @@ from pathlib import Path
 
 import numpy as np
 
-from searcher.aliases import AliasTable
 from searcher.article import Article
-from searcher.backends import BACKEND_ENV_VAR, Ranked, is_cluster
+from searcher.engine import BACKEND_ENV_VAR, Backend, Ranked, Request, is_cluster
 from searcher.errors import NotAnIndexFolder
-from searcher.evaluation import ORDERS
 from searcher.index_run import IndexOptions, IndexReport, Progress
-from searcher.query import Note, ParsedQuery, narrow, parse
-from searcher.results import Hit, Results, Stats, names_of, stored_article
+from searcher.names.aliases import AliasTable
+from searcher.query.parse import Note, ParsedQuery, narrow, parse
+from searcher.research.timeline import count_periods
+from searcher.results import Hit, Results, Stats
 from searcher.settings import DEFAULT_INDEX_DIR, INDEX_ENV_VAR, Settings
-from searcher.snippets import headline_prefix, make_snippet
-from searcher.timeline import PERIODS, count_periods
+from searcher.text.snippets import headline_prefix, highlight, make_snippet
+from searcher.vocabulary import MATCH_MODES, ORDERS, PERIODS
 
 __all__ = ["Archive", "Hit", "Results", "Stats", "MATCH_MODES"]
 
-#: What ``Archive.search(match=...)`` accepts.
-MATCH_MODES = ("all", "any")
 
 
 def _whole_number(name: str, value: object, low: int, high: int) -> int:
@@ -68,12 +66,21 @@ class Archive:
         path: str | Path | None = None,
         settings: Settings | None = None,
         backend: str | None = None,
+        *,
+        engine: Backend | None = None,
     ) -> None:
         """``path`` is the index folder (default ``$SEARCHER_INDEX`` or ``index``);
         ``settings`` tune ranking, snippets, limits and indexing (default: the shipped
         values with the environment's overrides, ``Settings.from_env()``); ``backend``
         (default ``$SEARCHER_BACKEND``) names a cluster to use instead of the folder:
-        ``sphinx://127.0.0.1:9306,127.0.0.1:9308`` (one address per shard)."""
+        ``sphinx://127.0.0.1:9306,127.0.0.1:9308`` (one address per shard). ``engine``
+        is an engine already made (its own ``settings`` apply), for code that builds one
+        itself: an embedded engine reading with chosen Whoosh capabilities, say."""
+        if engine is not None:
+            self.settings = engine.settings
+            self.path = Path(getattr(engine, "path", None) or DEFAULT_INDEX_DIR)
+            self._backend = engine
+            return
         self.settings = settings or Settings.from_env()
         spec = backend if backend is not None else os.environ.get(BACKEND_ENV_VAR, "")
         if spec and spec != "embedded" and not is_cluster(spec):
@@ -81,12 +88,13 @@ class Archive:
                 f"backend must be 'embedded' or 'sphinx://HOST:PORT[,HOST:PORT...]', not {spec!r}"
             )
         self.path = Path(path or os.environ.get(INDEX_ENV_VAR) or DEFAULT_INDEX_DIR)
+        self._backend: Backend
         if is_cluster(spec):
-            from searcher.backends.sphinx import SphinxBackend
+            from searcher.engine.cluster.backend import SphinxBackend
 
             self._backend = SphinxBackend(spec, self.settings)
         else:
-            from searcher.backends.embedded import EmbeddedBackend
+            from searcher.engine.embedded.backend import EmbeddedBackend
 
             if self.path.exists() and not self.path.is_dir():
                 raise NotAnIndexFolder(f"{self.path} is a file, not an index folder")
@@ -137,6 +145,24 @@ class Archive:
         )  # fmt: skip
         return self._backend.index(paths, options)
 
+    def build_sample(
+        self, seeds: str | Path, announce: Callable[[str], None] | None = None
+    ) -> IndexReport | None:
+        """Index the bundled sample archive ``seeds`` when this archive has no index yet,
+        or rebuild it when an upgrade left it built from ``seeds`` alone by an older
+        searcher (nothing of the user's is lost). ``announce`` hears what is about to
+        happen; None when nothing needed doing (a cluster never does)."""
+        seeds = Path(seeds)
+        state = self._backend.sample_state(seeds)
+        tell = announce or (lambda line: None)
+        if state is None:
+            return None
+        if state == "missing":
+            tell(f"No index in {self.path}/ yet: indexing {seeds}/ first …")
+            return self.index([seeds])
+        tell(f"The sample index in {self.path}/ {state}: rebuilding it from {seeds}/ …")
+        return self.index([seeds], rebuild=True)
+
     def remove(self, ids: Iterable[str], wait: float = 0.0) -> list[str]:
         """Delete the articles with these ids (a takedown, a correction), committed like
         any batch; returns the ids that were in the index."""
@@ -159,7 +185,7 @@ class Archive:
         per: str | None = None,
         collapse: bool = True,
     ) -> Results:
-        """Ranked articles for ``query`` (see ``searcher.query`` for the syntax).
+        """Ranked articles for ``query`` (see ``searcher.query.parse`` for the syntax).
 
         ``match="all"`` (the default) wants every word and falls back to any word when
         no article has them all; ``match="any"`` ranks articles with any of the words,
@@ -186,8 +212,10 @@ class Archive:
         if order != sort and parsed.understood:
             notes.append(Note("newest", "", "no words to rank by: newest first"))
         found = self._backend.answer(
-            parsed, query, (page - 1) * limit, page * limit, order, facets,
-            timeline or facets, collapse,
+            Request(
+                parsed, query, first=(page - 1) * limit, end=page * limit, sort=order,
+                facets=facets, dates=timeline or facets, collapse=collapse,
+            )
         )  # fmt: skip
         used_per, periods = count_periods(found.dates, per) if timeline else (per or "", [])
         aliases = self.aliases() if found.facets else None
@@ -232,9 +260,9 @@ class Archive:
         aliases = self.aliases()
         # a long any-word query (a question, a pasted headline) has words enough: other
         # names of its entities only add noise there (Detik headlines MRR 0.873 -> 0.854)
-        parsed = parse(query, aliases if match == "all" else None)
+        parsed = parse(query, aliases if match == "all" else None, self.settings)
         if filters:
-            parsed = narrow(parsed, filters, aliases)
+            parsed = narrow(parsed, filters, aliases, self.settings.limits)
         if match == "any" and parsed.fallback is not None:
             parsed = replace(parsed, tree=parsed.fallback, fallback=None)
         return parsed
@@ -254,7 +282,7 @@ class Archive:
             yield self._hit(item, parsed.terms)
 
     def _hit(self, item: Ranked, terms: set[str]) -> Hit:
-        article = stored_article(item.stored)
+        article = item.article
         skip = headline_prefix(article.body, article.headline)
         shape = self.settings.snippets
         snippet = make_snippet(article.body, terms, shape.fragments, shape.chars, skip=skip)
@@ -266,7 +294,7 @@ class Archive:
             date=article.date,
             source=article.source,
             url=article.url,
-            entities=names_of(item.stored),
+            entities=article.names(),
             snippet=snippet.text,
             snippet_html=snippet.html,
             snippet_marks=snippet.marks,
@@ -274,6 +302,13 @@ class Archive:
             date_text=article.date_text,
             similar=item.similar,
         )
+
+    def marked(self, texts: Iterable[str], query: str) -> list[str]:
+        """Each of ``texts`` as escaped HTML, the words ``query`` matches (every form
+        and alias it searches for) in ``<mark>``: an article's headline and paragraphs
+        on a page."""
+        terms = parse(query, settings=self.settings).terms if query else set()
+        return [highlight(text, terms) for text in texts]
 
     def related(self, article_id: str, limit: int = 5) -> list[Hit]:
         """Up to ``limit`` articles most like this one: the same people, places and
@@ -297,12 +332,11 @@ class Archive:
 
     def article(self, article_id: str) -> Article | None:
         """The stored article with this id, or None."""
-        stored = self._backend.article(article_id)
-        return None if stored is None else stored_article(stored)
+        return self._backend.article(article_id)
 
     def aliases(self) -> AliasTable:
         """Which names stand for one entity: the shipped seeds plus what this archive's
-        articles taught (``searcher.aliases``), reloaded when an indexing run adds to it."""
+        articles taught (``searcher.names.aliases``), reloaded when an indexing run adds to it."""
         return self._backend.aliases()
 
     def count(self) -> int:
@@ -322,3 +356,11 @@ class Archive:
     def close(self) -> None:
         """Let go of this thread's open index files (or cluster connections)."""
         self._backend.close()
+
+
+def articles_in(paths: Iterable[str | Path]) -> int:
+    """How many articles the files under ``paths`` hold, from a quick pass that parses
+    nothing (for a progress bar's total)."""
+    from searcher.ingest.files import count_articles
+
+    return count_articles(paths)

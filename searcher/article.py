@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from searcher.vocabulary import LABELS
+
 
 @dataclass
 class Article:
@@ -27,11 +29,24 @@ class Article:
     #: The place the story's dateline names (``Jakarta`` of ``Jakarta, CNN Indonesia -``).
     dateline: str = ""
     #: Filled at index time: the story this article repeats (its own id when none), and
-    #: the MinHash signature that decided it (``searcher.duplicates``).
+    #: the MinHash signature that decided it (``searcher.ingest.stories``).
     group: str = ""
     minhash: bytes = b""
     #: Filled at index time by the entity extractor: ``(text, label)`` pairs.
     entities: list[tuple[str, str]] = field(default_factory=list)
+
+    @property
+    def indexed_headline(self) -> str:
+        """The headline as the ``headline`` field indexed it: none when the lead's first
+        sentence stands in for it."""
+        return "" if self.headline_from_lead else self.headline
+
+    def names(self) -> dict[str, list[str]]:
+        """label -> this article's entity names of that label, for every label."""
+        found: dict[str, list[str]] = {label: [] for label in LABELS}
+        for name, label in self.entities:
+            found.setdefault(label, []).append(name)
+        return found
 
 
 @dataclass(frozen=True)
@@ -55,3 +70,8 @@ class Problem:
     def __str__(self) -> str:
         where = f"{self.path}:{self.line}" if self.line else self.path
         return f"{where}: {self.message}"
+
+
+def has_time(moment: datetime) -> bool:
+    """Whether the archive gave a time of day, not just a date (midnight reads as none)."""
+    return (moment.hour, moment.minute, moment.second) != (0, 0, 0)

@@ -10,10 +10,12 @@ from __future__ import annotations
 import csv
 import json
 from collections.abc import Iterable, Iterator
+from pathlib import Path
 from typing import TextIO
 
 from searcher.archive import Hit
-from searcher.dates import has_time
+from searcher.article import has_time
+from searcher.errors import SearcherError
 
 #: The columns of an export, in order.
 COLUMNS = ("id", "date", "headline", "source", "url", "score", "people", "places",
@@ -99,3 +101,24 @@ def write(hits: Iterable[Hit], out: TextIO, fmt: str) -> int:
     for line in lines:
         out.write(line)
     return written
+
+
+class ExportFailed(SearcherError):
+    """An export that could not be written (a bad suffix, a full disk, a read-only folder)."""
+
+
+def export_file(hits: Iterable[Hit], path: Path) -> int:
+    """Every hit to ``path`` (CSV or JSON Lines by its suffix), streamed, written beside
+    and renamed: a failed export leaves no half file. How many articles it wrote."""
+    fmt = path.suffix.lower().lstrip(".")
+    if fmt not in FORMATS:
+        raise ExportFailed(f"{path}: export to a .csv or .jsonl file")
+    partial = path.with_name(f".{path.name}.partial")
+    try:
+        with open(partial, "w", encoding="utf-8", newline="") as out:
+            count = write(hits, out, fmt)
+        partial.replace(path)
+    except OSError as err:
+        partial.unlink(missing_ok=True)
+        raise ExportFailed(f"cannot write {path}: {err.strerror or err}") from err
+    return count

@@ -1,7 +1,7 @@
 """What one indexing run is asked to do (``IndexOptions``) and what it did
 (``IndexReport``).
 
-Kept apart from ``searcher.indexer`` so that opening an archive to search does not
+Kept apart from ``searcher.engine.embedded.writer`` so that opening an archive to search does not
 import the reading, cleaning and tagging machinery.
 """
 

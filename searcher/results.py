@@ -4,12 +4,32 @@ of an article mapped to those records."""
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 
-from searcher.article import Article
-from searcher.schema import ENTITY_FIELDS
 from searcher.settings import DEFAULT
-from searcher.timeline import Period
+
+
+@dataclass(frozen=True)
+class Period:
+    """One bar of a timeline: the articles dated from ``start`` to ``end`` (inclusive)."""
+
+    label: str
+    start: date
+    end: date
+    count: int
+
+    @property
+    def date_filter(self) -> str:
+        """The query syntax for this period (``date:2017-03``)."""
+        return f"date:{self.label}"
+
+    def to_json(self) -> dict:
+        return {
+            "period": self.label,
+            "start": self.start.isoformat(),
+            "end": self.end.isoformat(),
+            "count": self.count,
+        }
 
 
 @dataclass
@@ -118,29 +138,3 @@ class Stats:
 
     def to_json(self) -> dict:
         return asdict(self)
-
-
-def names_of(stored: dict) -> dict[str, list[str]]:
-    return {
-        label: [n for n in (stored.get(name) or "").split(",") if n]
-        for label, name in ENTITY_FIELDS.items()
-    }
-
-
-def stored_article(stored: dict) -> Article:
-    """The article as the index stored it (a lead-derived headline shown as the headline)."""
-    names = names_of(stored)
-    return Article(
-        id=stored["id"],
-        headline=stored.get("headline") or stored.get("lead_headline", ""),
-        headline_from_lead=not stored.get("headline"),
-        body=stored.get("body", ""),
-        kicker=stored.get("kicker", ""),
-        date=stored.get("date"),
-        date_text=stored.get("date_text", ""),
-        source=stored.get("source", ""),
-        url=stored.get("url", ""),
-        path=stored.get("path", ""),
-        dateline=stored.get("dateline", ""),
-        entities=[(n, label) for label, ns in names.items() for n in ns],
-    )

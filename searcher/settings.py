@@ -14,7 +14,7 @@ from dataclasses import dataclass, field, replace
 from types import MappingProxyType
 
 from searcher.errors import BadSetting
-from searcher.locations import DEFAULT_INDEX_DIR, INDEX_ENV_VAR  # noqa: F401 (re-exported)
+from searcher.vocabulary import DEFAULT_INDEX_DIR, INDEX_ENV_VAR  # noqa: F401 (re-exported)
 
 
 def _frozen(mapping: Mapping[str, float]) -> Mapping[str, float]:
@@ -46,6 +46,23 @@ class Ranking:
     #: ``"per-field"`` adds a BM25 score per field (what Whoosh's BM25F does). On the dev
     #: halves bm25f scores as well or better (FacQA 0.797 -> 0.800).
     scoring: str = "bm25f"
+    #: How much an article that names an entity only by another of its names (``Joko
+    #: Widodo`` for the query ``Jokowi``) counts against one that uses the name typed: a
+    #: little below an exact match.
+    alias_weight: float = 0.8
+    #: Cluster: candidates the engine ranks by its own BM25F before the best are scored
+    #: again as the embedded engine scores them (``searcher.engine.cluster.rescore``).
+    #: Over the 121 benchmark queries and 3,464 IndoSum articles the same article comes
+    #: first for 118 at 20, and for 120 at 30 and at 50; but long queries (Detik
+    #: headlines) need the wider window: recall@10 0.977 at 30, 0.986 (the embedded
+    #: engine's) at 50. Each candidate costs about 0.3 ms of Python.
+    rescore_window: int = 50
+    #: Words (stems) an article's related-stories query is made of.
+    related_terms: int = 15
+    #: How much a word of one of the article's entity names counts, in a related-stories
+    #: query, against a word that is merely frequent in it: the people and places of a
+    #: story say most about what it is.
+    entity_word_weight: float = 3.0
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "field_boosts", _frozen(self.field_boosts))
@@ -84,6 +101,17 @@ class Limits:
     #: and a 490-character query of nonsense once took 3.3 s and stalled the page.
     suggest_words: int = 3
     suggest_seconds: float = 0.25
+    #: Longest query read, in characters (a longer one is cut at a word, with a note): a
+    #: pasted article is not a query, and every word costs a posting-list lookup.
+    max_query_chars: int = 500
+    #: Bounds on structured filters (``filters=``, the page's facet links), apart from the
+    #: query's own cap: they are not query text and are never cut with it.
+    max_filter_values: int = 20
+    max_filter_chars: int = 200
+    #: Names shown per label in the facets of a result list.
+    facet_size: int = 10
+    #: At most this many copies are listed under one hit (the rest are counted in its group).
+    max_similar: int = 20
     #: Postings kept decoded in memory per open index (about 16 bytes each): enough for
     #: the few hundred words a busy search page sees, bounded so one index cannot grow
     #: without limit. Least recently used words are decoded again when next asked for.

@@ -2,7 +2,7 @@
 
 ``to_whoosh`` compiles a query tree to Whoosh query objects and ``NewsBM25F`` is
 Whoosh's BM25F with Lucene's idf (``log(1 + (N - n + 0.5) / (n + 0.5))``), the model
-``searcher.evaluation`` implements with ``Ranking(scoring="per-field")``.
+``searcher.engine.embedded.evaluation`` implements with ``Ranking(scoring="per-field")``.
 """
 
 from __future__ import annotations
@@ -12,9 +12,9 @@ from math import log
 from whoosh import query as q
 from whoosh import scoring
 
-from searcher.querytree import All, Any, DateRange, FieldWord, Keyword, Node, Not, Phrase, Word
-from searcher.schema import SEARCH_FIELDS
+from searcher.query.tree import All, Any, DateRange, FieldWord, Keyword, Node, Not, Phrase, Word
 from searcher.settings import DEFAULT, Ranking
+from searcher.vocabulary import SEARCH_FIELDS
 
 
 class NewsBM25F(scoring.BM25F):

@@ -8,8 +8,8 @@ import sys
 import pytest
 
 from searcher import Archive
-from searcher.aliases import AliasTable, build_table, from_names, initials, learn
-from searcher.entities import article_entities
+from searcher.names.aliases import AliasTable, build_table, from_names, initials, learn
+from searcher.names.tagger import article_entities
 from tests.conftest import INDOSUM, ROOT
 from tests.test_cli import run
 

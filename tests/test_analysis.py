@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from searcher.analysis import (
+from searcher.text.analysis import (
     WORD_RE,
     analysis_fingerprint,
     analyze,
@@ -17,7 +17,7 @@ from searcher.analysis import (
     stem_word,
     word_terms_in_order,
 )
-from searcher.spans import find_spans, iter_spans, stem_core
+from searcher.text.spans import find_spans, iter_spans, stem_core
 
 # word -> the index term it must become
 WORDS = [
@@ -122,7 +122,7 @@ def test_the_keyword_marker_is_a_stage_and_the_lexicons_can_be_passed_in():
 
 def test_an_index_built_with_other_analysis_data_is_refused_until_rebuilt(tmp_path):
     from searcher import Archive
-    from searcher.store import META_FILE
+    from searcher.engine.embedded.store import META_FILE
     from tests.conftest import SEED
     from tests.test_cli import run
 

@@ -11,10 +11,10 @@ import pytest
 
 from searcher import Archive
 from searcher.article import Article
-from searcher.datelines import outlet_of_url, split_dateline
-from searcher.dates import parse_date, slash_order
-from searcher.sources import read_archive
-from searcher.stemming import stem
+from searcher.ingest.datelines import outlet_of_url, split_dateline
+from searcher.ingest.dates import parse_date, slash_order
+from searcher.ingest.files import read_archive
+from searcher.text.stemming import stem
 from tests.conftest import INDOSUM, ROOT, SHARED_DATA
 from tests.test_cli import run
 

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from searcher.cli import main
+from searcher.faces.cli import main
 from tests.conftest import ROOT
 
 SEARCH = shutil.which("search", path=str(Path(sys.executable).parent)) or shutil.which("search")

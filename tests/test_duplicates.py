@@ -6,7 +6,7 @@ import json
 import sys
 
 from searcher import Archive
-from searcher.duplicates import Grouper, canonical_url
+from searcher.ingest.stories import Grouper, canonical_url
 from tests.conftest import ROOT, indosum_records, needs_shared_data
 from tests.test_cli import run
 
@@ -62,7 +62,7 @@ def test_similar_in_json_cli_and_page(tmp_path):
     assert "+1 similar" in out
     every = run(word, "--all", "--index", index_dir).stdout
     assert "+1 similar" not in every
-    from searcher.web import create_app
+    from searcher.faces.web import create_app
 
     client = create_app(archive.path).test_client()
     html = client.get(f"/?q={word}").get_data(as_text=True)
@@ -129,7 +129,7 @@ def test_band_index_finds_what_datasketch_lsh_finds():
 
     from datasketch import MinHashLSH
 
-    from searcher.duplicates import NUM_PERM, SIMILAR, signature
+    from searcher.ingest.stories import NUM_PERM, SIMILAR, signature
 
     grouper = Grouper()
     lsh = MinHashLSH(threshold=SIMILAR, num_perm=NUM_PERM)
@@ -162,7 +162,7 @@ def test_a_re_indexed_article_is_found_under_its_new_text_only():
 def test_signatures_are_stored_in_4_bytes_a_value_and_old_ones_still_read():
     import numpy as np
 
-    from searcher.duplicates import NUM_PERM, from_bytes, signature, to_bytes
+    from searcher.ingest.stories import NUM_PERM, from_bytes, signature, to_bytes
 
     body = indosum_records(1, start=400)[0]["body"]
     minhash = signature(body)

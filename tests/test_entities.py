@@ -8,10 +8,10 @@ from collections import Counter
 import pytest
 from click.testing import CliRunner
 
-from searcher import entities
-from searcher.cli import main
-from searcher.entities import article_entities, extract
-from searcher.pages import clean_page
+from searcher.faces.cli import main
+from searcher.ingest.scraped_pages import clean_page
+from searcher.names import tagger as entities
+from searcher.names.tagger import article_entities, extract
 from tests.conftest import SEED, indosum_records
 
 

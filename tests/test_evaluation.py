@@ -3,8 +3,8 @@
 Whoosh stays the reference (``tests/oracle.py``): for plain words the evaluator must
 give the same articles and the same BM25F scores Whoosh's own matchers give; for
 phrases and filters the same article sets; and fast indexing must write the same
-postings. Each runs with the private fast path of ``searcher.whoosh_internals`` on and
-off, so the public fallbacks are known to give the same answers.
+postings. Each runs with the private fast path of Whoosh's internals on and off, so
+the public fallbacks are known to give the same answers.
 """
 
 from __future__ import annotations
@@ -15,11 +15,12 @@ import math
 import pytest
 from whoosh.fields import TEXT
 
-from searcher import store, whoosh_internals
-from searcher.evaluation import Evaluator
-from searcher.postings import IndexView
-from searcher.query import parse
-from searcher.schema import build_schema
+from searcher.engine.embedded import store
+from searcher.engine.embedded.evaluation import Evaluator
+from searcher.engine.embedded.postings import IndexView
+from searcher.engine.embedded.schema import build_schema
+from searcher.engine.embedded.whoosh.capabilities import probed
+from searcher.query.parse import parse
 from searcher.settings import Ranking
 from tests.conftest import indosum_records
 from tests.oracle import NewsBM25F, to_whoosh
@@ -29,19 +30,18 @@ PER_FIELD = Ranking(scoring="per-field")
 
 @pytest.fixture(params=[True, False], ids=["fast-path", "public-api"])
 def fast(request):
-    """Run the test with Whoosh's private block reading on, then with it off."""
-    if request.param and not whoosh_internals.BLOCK_READING:
+    """The capabilities to read with: Whoosh's private block reading on, then off."""
+    if request.param and not probed().block_reading:
         pytest.skip("this Whoosh has no block reading: only the public path runs")
-    with whoosh_internals.fast_path(request.param):
-        yield request.param
+    return probed() if request.param else probed().without("block_reading")
 
 
-def _oracle(archive):
+def _oracle(archive, caps):
     """A Whoosh searcher over the archive's current index scoring with the oracle model,
-    and a fresh view (nothing decoded by another test's path)."""
+    and a fresh view reading with ``caps`` (nothing decoded by another test's path)."""
     ix, _ = store.open_current(archive.path)
     searcher = ix.searcher(weighting=NewsBM25F())
-    return searcher, IndexView(searcher.reader(), key="oracle")
+    return searcher, IndexView(searcher.reader(), key="oracle", caps=caps)
 
 
 WORD_QUERIES = [
@@ -61,7 +61,7 @@ def _whoosh_scores(searcher, query) -> dict[int, float]:
 
 @pytest.mark.parametrize("text", WORD_QUERIES)
 def test_per_field_scores_equal_whooshs_bm25f(small_index, text, fast):
-    searcher, view = _oracle(small_index)
+    searcher, view = _oracle(small_index, fast)
     parsed = parse(text)
     tree = parsed.fallback or parsed.tree
     matches = Evaluator(view, searcher, PER_FIELD).run(tree)
@@ -75,7 +75,7 @@ def test_per_field_scores_equal_whooshs_bm25f(small_index, text, fast):
 def test_bm25f_scores_follow_the_formula(small_index, fast):
     # BM25F by hand from Whoosh's own statistics, for every article with "harga"
     ranking = Ranking()
-    searcher, view = _oracle(small_index)
+    searcher, view = _oracle(small_index, fast)
     reader = searcher.reader()
     tree = parse("harga").tree
     matches = Evaluator(view, searcher, ranking).run(tree)
@@ -115,7 +115,7 @@ def test_bm25f_scores_follow_the_formula(small_index, fast):
     ],
 )
 def test_phrases_and_filters_match_the_articles_whoosh_finds(small_index, text, fast):
-    searcher, view = _oracle(small_index)
+    searcher, view = _oracle(small_index, fast)
     tree = parse(text).tree
     matches = Evaluator(view, searcher).run(tree)
     expected = set(searcher.docs_for_query(to_whoosh(tree)))
@@ -125,7 +125,7 @@ def test_phrases_and_filters_match_the_articles_whoosh_finds(small_index, text, 
 
 def test_search_total_counts_every_match(small_index):
     # Whoosh's collector undercounts And-with-filter queries; the total must be exact
-    searcher, _ = _oracle(small_index)
+    searcher, _ = _oracle(small_index, probed())
     query = to_whoosh(parse("harga date:2017").tree)
     exact = len(set(searcher.docs_for_query(query)))
     assert exact > 0
@@ -209,7 +209,7 @@ def test_scores_equal_whooshs_after_articles_are_removed(small_archive, tmp_path
     archive.index([small_archive], entities=False, procs=2)
     gone = [hit.id for hit in archive.search("pemerintah", limit=5).hits]
     assert archive.remove(gone) == gone
-    searcher, view = _oracle(archive)
+    searcher, view = _oracle(archive, fast)
     assert searcher.reader().has_deletions()
     for text in ("pemerintah", "Jakarta banjir"):
         tree = parse(text).tree

@@ -13,7 +13,7 @@ import time
 
 import pytest
 
-from searcher.indexer import IndexReport
+from searcher.index_run import IndexReport
 from tests.conftest import SEED
 from tests.test_cli import SEARCH, run
 

@@ -6,9 +6,9 @@ import json
 
 import pytest
 
-from searcher.headlines import headline_from_slug, slug_of_url
-from searcher.snippets import make_snippet
-from searcher.sources import read_archive
+from searcher.ingest.files import read_archive
+from searcher.ingest.headlines import headline_from_slug, slug_of_url
+from searcher.text.snippets import make_snippet
 from tests.conftest import ROOT
 
 SAMPLE = ROOT / "seeds" / "indosum-sample.jsonl"

@@ -1,4 +1,4 @@
-"""Positions stored as packed 16-bit deltas (``searcher.packed_positions``), on real
+"""Positions stored as packed 16-bit deltas (``searcher.engine.embedded.positions``), on real
 articles: they read back as the analyzer gave them, through searcher's numpy path and
 through Whoosh's own matcher alike, a word 65,535 positions after its last occurrence
 included, and an index written with Whoosh's own ``Positions`` still matches phrases."""
@@ -11,9 +11,14 @@ import numpy as np
 import pytest
 from whoosh.formats import Positions
 
-from searcher import Archive, schema, store, whoosh_internals
-from searcher.analysis import term_positions
-from searcher.packed_positions import WIDE, PackedPositions, packed_deltas
+from searcher import Archive
+from searcher.engine.embedded import schema, store
+from searcher.engine.embedded.backend import EmbeddedBackend
+from searcher.engine.embedded.positions import WIDE, PackedPositions, packed_deltas
+from searcher.engine.embedded.whoosh.capabilities import PUBLIC_ONLY, probed
+from searcher.engine.embedded.whoosh.reading import leaf_positions
+from searcher.settings import DEFAULT
+from searcher.text.analysis import term_positions
 from tests.conftest import indosum_records
 
 PHRASES = ['"Joko Widodo"', '"Bank Indonesia"', '"Korea Utara"', '"sepak bola"', '"DKI Jakarta"']
@@ -64,9 +69,8 @@ def _article_positions(archive: Archive):
             for term, positions in expected.items():
                 text = term.encode("utf-8")
                 wanted = np.array([docnum], dtype=np.int32)
-                fast = whoosh_internals.leaf_positions(leaf, "body", text, wanted)
-                with whoosh_internals.fast_path(False):
-                    slow = whoosh_internals.leaf_positions(leaf, "body", text, wanted)
+                fast = leaf_positions(leaf, "body", text, wanted, probed())
+                slow = leaf_positions(leaf, "body", text, wanted, PUBLIC_ONLY)
                 yield term, positions, (fast & 0xFFFFFFFF).tolist(), (slow & 0xFFFFFFFF).tolist()
 
 
@@ -98,9 +102,9 @@ def test_an_index_with_whoosh_s_own_positions_matches_the_same_phrases(
     assert type(ix.schema["body"].format) is Positions
     for phrase in [*PHRASES, '"Widodo menutup"']:
         expected = archive.search(phrase, limit=100)
-        for fast in (True, False):
-            with whoosh_internals.fast_path(fast):
-                found = Archive(older.path).search(phrase, limit=100)
+        for caps in (probed(), PUBLIC_ONLY):
+            engine = EmbeddedBackend(older.path, DEFAULT, caps)
+            found = Archive(engine=engine).search(phrase, limit=100)
             assert [h.id for h in found.hits] == [h.id for h in expected.hits], phrase
             assert found.total == expected.total
     assert sum(archive.search(phrase).total for phrase in PHRASES) >= 10

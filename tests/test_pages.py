@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from searcher.pages import clean_page
+from searcher.ingest.scraped_pages import clean_page
 from tests.conftest import FIXTURES, SEED
 
 PAGES = FIXTURES / "pages"

@@ -10,14 +10,18 @@ import pytest
 from whoosh.filedb.filestore import FileStorage
 from whoosh.writing import PostingPool
 
-from searcher import Archive, store, whoosh_internals
-from searcher.analysis import term_positions
+from searcher import Archive
+from searcher.engine.embedded import store
+from searcher.engine.embedded.backend import EmbeddedBackend
+from searcher.engine.embedded.whoosh import writing
+from searcher.engine.embedded.whoosh.capabilities import probed
 from searcher.settings import Indexing, Settings
+from searcher.text.analysis import term_positions
 from tests.conftest import indosum_records
 from tests.test_postings_format import _postings
 
 pytestmark = pytest.mark.skipif(
-    not whoosh_internals.CHUNKED_RUNS, reason="this Whoosh's pool is not the one we chunk"
+    not probed().chunked_runs, reason="this Whoosh's pool is not the one we chunk"
 )
 
 
@@ -36,7 +40,7 @@ def test_chunked_runs_give_back_every_posting_sorted(tmp_path):
     shuffled = random.Random(15).sample(postings, len(postings))
     pool = PostingPool(FileStorage(str(tmp_path)), segment=None, limitmb=1)
     pool.limit = 100_000  # bytes of Whoosh's estimate: a run every few hundred postings
-    whoosh_internals._chunking_runs(SimpleNamespace(pool=pool))
+    writing.chunking_runs(SimpleNamespace(pool=pool), probed())
     assert type(pool).__name__ == "_ChunkedRuns"
     for posting in shuffled:
         pool.add(posting)
@@ -44,7 +48,7 @@ def test_chunked_runs_give_back_every_posting_sorted(tmp_path):
     assert len(pool.runs) > 6
     merged = list(pool.items(maxfiles=3))
     assert merged == sorted(postings)
-    assert len(merged) > whoosh_internals.RUN_CHUNK
+    assert len(merged) > writing.RUN_CHUNK
     assert list(tmp_path.iterdir()) == []  # every run file removed once read
 
 
@@ -52,7 +56,7 @@ def test_an_index_spilled_in_chunks_holds_whoosh_s_postings(tmp_path, small_arch
     spilling = Settings(indexing=Indexing(writer_mb=1))
     chunked = Archive(tmp_path / "chunked", settings=spilling)
     written: list[int] = []
-    pool_class = whoosh_internals._chunked_runs_pool()
+    pool_class = writing.chunked_runs_pool()
     with pytest.MonkeyPatch.context() as patch:
         write_run = pool_class._write_run
         patch.setattr(
@@ -61,10 +65,9 @@ def test_an_index_spilled_in_chunks_holds_whoosh_s_postings(tmp_path, small_arch
             lambda self, f, items: written.append(1) or write_run(self, f, items),
         )
         assert chunked.index([small_archive], procs=1).added == 301
-    stock = Archive(tmp_path / "stock", settings=spilling)
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(whoosh_internals, "CHUNKED_RUNS", False)
-        assert stock.index([small_archive], procs=1).added == 301
+    unchunked = probed().without("chunked_runs")
+    stock = Archive(engine=EmbeddedBackend(tmp_path / "stock", spilling, unchunked))
+    assert stock.index([small_archive], procs=1).added == 301
     assert len(written) > 5  # the writer spilled many runs, through the chunked pool
 
     chunked_ix, _ = store.open_current(chunked.path)

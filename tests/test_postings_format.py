@@ -1,7 +1,8 @@
 """The compact posting lists against what stock Whoosh writes, on real articles.
 
-``whoosh_internals.compact_codec`` changes how Whoosh 3 pickles posting lists and inlines
-short ones; it must not change a single posting, and Whoosh's own reader must read it.
+The compact codec (``searcher.engine.embedded.whoosh.codec``) changes how Whoosh 3
+pickles posting lists and inlines short ones; it must not change a single posting,
+and Whoosh's own reader must read it.
 """
 
 from __future__ import annotations
@@ -10,14 +11,20 @@ import array
 import json
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
-from searcher import Archive, store, whoosh_internals
+from searcher import Archive
+from searcher.engine.embedded import store
+from searcher.engine.embedded.backend import EmbeddedBackend
+from searcher.engine.embedded.whoosh import codec, reading
+from searcher.engine.embedded.whoosh.capabilities import probed
+from searcher.settings import DEFAULT
 from tests.conftest import indosum_records
 
 pytestmark = pytest.mark.skipif(
-    not whoosh_internals.COMPACT_POSTINGS, reason="this Whoosh's writer is not the one we fix"
+    not probed().compact_postings, reason="this Whoosh's writer is not the one we fix"
 )
 
 
@@ -33,10 +40,9 @@ def both_indexes(small_archive, tmp_path_factory):
 
 def _index_as_whoosh_writes(folder, paths, **options) -> Archive:
     """An archive indexed by one process with Whoosh's own codec."""
-    archive = Archive(folder)
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(whoosh_internals, "COMPACT_POSTINGS", False)
-        archive.index(paths, procs=1, **options)
+    stock = probed().without("compact_postings")
+    archive = Archive(engine=EmbeddedBackend(Path(folder), DEFAULT, stock))
+    archive.index(paths, procs=1, **options)
     return archive
 
 
@@ -103,12 +109,12 @@ def test_the_fast_path_reads_inlined_and_plain_lists_alike(both_indexes):
         for fieldname, text in stock.all_terms():
             if fieldname != "body":
                 continue
-            mine = whoosh_internals.leaf_postings(compact_leaf, fieldname, text)
-            theirs = whoosh_internals.leaf_postings(stock_leaf, fieldname, text)
+            mine = reading.leaf_postings(compact_leaf, fieldname, text, probed())
+            theirs = reading.leaf_postings(stock_leaf, fieldname, text, probed())
             assert mine[0].tolist() == theirs[0].tolist()
             assert mine[1].tolist() == theirs[1].tolist()
             wanted = theirs[0][::2]
-            keys = whoosh_internals.leaf_positions(compact_leaf, fieldname, text, wanted)
+            keys = reading.leaf_positions(compact_leaf, fieldname, text, wanted, probed())
             assert keys.tolist() == _matcher_keys(stock_leaf, fieldname, text, wanted)
             seen[compact_leaf._terms.term_info(fieldname, text).is_inlined()] += 1
     assert seen[True] and seen[False]
@@ -121,7 +127,7 @@ def test_stock_whoosh_reads_it_without_the_compact_codec(both_indexes):
     assert b"W3Codec" in toc and b"Compact" not in toc  # segments name Whoosh's codec
     script = (
         # the schema's analyzers are searcher's; the codec must not be
-        "import sys; sys.modules['searcher.whoosh_internals'] = None\n"
+        "import sys; sys.modules['searcher.engine.embedded.whoosh.codec'] = None\n"
         "from whoosh import index\n"
         "from whoosh.query import Term\n"
         f"ix = index.open_dir({str(path)!r}, indexname={meta['indexname']!r})\n"
@@ -187,8 +193,8 @@ def small_blocks(small_archive, tmp_path_factory):
     last block is often shorter, a tuple after arrays."""
     archive = Archive(tmp_path_factory.mktemp("small-blocks"))
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(whoosh_internals, "BLOCK_POSTINGS", 24)
-        patch.setattr(whoosh_internals, "PACK_FROM", 8)
+        patch.setattr(codec, "BLOCK_POSTINGS", 24)
+        patch.setattr(codec, "PACK_FROM", 8)
         archive.index([small_archive], procs=1, entities=False)
     ix, _ = store.open_current(archive.path)
     with ix.reader() as reader:
@@ -206,14 +212,14 @@ def test_blocks_say_where_their_values_start(small_blocks):
     many = 0
     packed = {array.array: 0, tuple: 0}
     for text in _body_terms(small_blocks):
-        blocks = whoosh_internals._blocks(small_blocks, "body", text)
+        blocks = reading._blocks(small_blocks, "body", text, probed())
         many += len(blocks) > 3
         for _last, compression, data, values_at in blocks:
             if compression is None:
                 continue  # inlined in the term entry
             assert values_at is not None
-            whole = whoosh_internals._block_postings(compression, data)
-            assert whoosh_internals._block_gaps_and_weights(compression, data, values_at) == (
+            whole = reading._block_postings(compression, data)
+            assert reading._block_gaps_and_weights(compression, data, values_at) == (
                 whole[0],
                 whole[1],
             )
@@ -224,25 +230,25 @@ def test_blocks_say_where_their_values_start(small_blocks):
 
 def test_the_fast_path_reads_many_block_lists_as_whoosh_does(small_blocks):
     for text in _body_terms(small_blocks):
-        docs, freqs = whoosh_internals.leaf_postings(small_blocks, "body", text)
-        with whoosh_internals.fast_path(False):
-            slow_docs, slow_freqs = whoosh_internals.leaf_postings(small_blocks, "body", text)
+        docs, freqs = reading.leaf_postings(small_blocks, "body", text, probed())
+        public = probed().without("block_reading")
+        slow_docs, slow_freqs = reading.leaf_postings(small_blocks, "body", text, public)
         assert docs.tolist() == slow_docs.tolist()
         assert freqs.tolist() == slow_freqs.tolist()
         for wanted in (docs, docs[1::3]):
-            keys = whoosh_internals.leaf_positions(small_blocks, "body", text, wanted)
+            keys = reading.leaf_positions(small_blocks, "body", text, wanted, probed())
             assert keys.tolist() == _matcher_keys(small_blocks, "body", text, wanted)
 
 
-@pytest.mark.skipif(not whoosh_internals.DIRECT_READS, reason="read through Whoosh's files")
+@pytest.mark.skipif(not probed().direct_reads, reason="read through Whoosh's files")
 def test_term_entries_read_directly_are_whoosh_s(small_blocks):
     from whoosh.reading import TermNotFound
 
     terms = small_blocks._terms
     for fieldname, text in small_blocks.all_terms():
         key = terms._keycoder(fieldname, text)
-        assert whoosh_internals._term_entry(terms, fieldname, text) == terms._tindex[key]
+        assert reading._term_entry(terms, fieldname, text) == terms._tindex[key]
     for fieldname, text in (("body", b"tidakadakatasepertiini"), ("person", b"jakarta")):
         assert (fieldname, text) not in small_blocks
         with pytest.raises(TermNotFound):
-            whoosh_internals._term_entry(terms, fieldname, text)
+            reading._term_entry(terms, fieldname, text)

@@ -9,8 +9,8 @@ from datetime import datetime
 
 import pytest
 
-from searcher.query import narrow, parse
-from searcher.querytree import (
+from searcher.query.parse import narrow, parse
+from searcher.query.tree import (
     NOTHING,
     All,
     Any,

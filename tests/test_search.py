@@ -7,8 +7,8 @@ import threading
 import pytest
 
 from searcher import Archive
-from searcher.analysis import analyze
-from searcher.snippets import make_snippet
+from searcher.text.analysis import analyze
+from searcher.text.snippets import make_snippet
 from tests.conftest import SEED, SEED_ID
 
 

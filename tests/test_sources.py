@@ -10,8 +10,8 @@ import pytest
 
 from searcher import Archive
 from searcher.article import Article, Problem
-from searcher.dates import parse_date
-from searcher.sources import read_archive
+from searcher.ingest.dates import parse_date
+from searcher.ingest.files import read_archive
 from tests.conftest import SEED, SHARED_DATA, indosum_records, needs_shared_data
 
 GOOD_BODY = (

@@ -12,8 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from searcher import launch, warm
-from searcher.cli import main as cli_group
+from searcher.faces import launch, warm_client
+from searcher.faces.cli import main as cli_group
 from tests.conftest import ROOT
 from tests.test_cli import SEARCH
 
@@ -140,15 +140,15 @@ def test_colour_is_asked_for_by_the_caller(sample_index, warm_env):
     wait_for_server(warm_env)
     os.environ["XDG_RUNTIME_DIR"] = warm_env["XDG_RUNTIME_DIR"]
     try:
-        [path] = warm.servers()
+        [path] = warm_client.servers()
     finally:
         os.environ.pop("XDG_RUNTIME_DIR")
-    key = launch.server_key(os.path.realpath(sample_index), warm_env)
+    key = warm_client.server_key(os.path.realpath(sample_index), warm_env)
     request = {"key": key, "argv": ["Taliban", "--index", str(sample_index)], "cwd": "/"}
-    plain = launch.send(path, {**request, "color": False})
-    bold = launch.send(path, {**request, "color": True})
+    plain = warm_client.send(path, {**request, "color": False})
+    bold = warm_client.send(path, {**request, "color": True})
     assert "\x1b[1m" in bold["out"] and "\x1b[" not in plain["out"]
-    assert launch.send(path, {**request, "key": "another index"})["retry"] is True
+    assert warm_client.send(path, {**request, "key": "another index"})["retry"] is True
 
 
 def test_stop_idle_and_a_removed_index_end_the_server(sample_index, warm_env, tmp_path):

@@ -16,7 +16,7 @@ import sys
 from collections import Counter
 from pathlib import Path
 
-from searcher.analysis import WORD_RE, stem_word
+from searcher.text.analysis import WORD_RE, stem_word
 
 #: Share of mid-sentence occurrences written capitalised for a word to count as a name.
 CAPITALISED_SHARE = 0.9
@@ -91,7 +91,7 @@ def build(data: Path) -> list[str]:
 
 
 def _already_protected() -> frozenset[str]:
-    from searcher.analysis import protected_names
+    from searcher.text.analysis import protected_names
 
     return protected_names()
 
@@ -130,7 +130,7 @@ def main(argv: list[str]) -> None:
     print(f"wrote {len(table)} words to {out_dir / 'capitalised.tsv'}")
     out = out_dir / "names.txt"
     out.write_text("", "utf-8")  # build from scratch: an empty lexicon protects nothing
-    from searcher.analysis import protected_names
+    from searcher.text.analysis import protected_names
 
     protected_names.cache_clear()
     names = build(data)

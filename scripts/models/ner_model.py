@@ -75,7 +75,7 @@ def write_gazetteer(sentences: list[list[tuple[str, str]]], out: Path) -> None:
 def main(argv: list[str]) -> None:
     import pycrfsuite
 
-    from searcher import entities
+    from searcher.names import tagger as entities
 
     data = Path(argv[0] if argv else "../shared/data")
     out_dir = Path(entities.__file__).resolve().parent / "data"

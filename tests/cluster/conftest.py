@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from searcher.cluster import free_port_base
+from searcher.engine.cluster.nodes import free_port_base
 from tests.conftest import ROOT
 from tests.test_cli import run
 

@@ -97,7 +97,7 @@ def test_a_dead_shard_gives_partial_results_then_comes_back(cluster):
         assert "Traceback" not in cli.stderr
         data = json.loads(cli.stdout)
         assert data["partial"] is True and 0 < data["total"] < whole
-        from searcher.web import create_app
+        from searcher.faces.web import create_app
 
         page = create_app(backend=url).test_client().get("/?q=Jakarta")
         assert page.status_code == 200

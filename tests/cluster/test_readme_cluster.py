@@ -9,7 +9,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from searcher.cluster import free_port_base
+from searcher.engine.cluster.nodes import free_port_base
 from tests.conftest import ROOT
 
 README = (ROOT / "README.md").read_text("utf-8")

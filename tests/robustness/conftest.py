@@ -12,7 +12,7 @@ import pytest
 
 from searcher import Archive
 from searcher.article import Article
-from searcher.sources import read_archive
+from searcher.ingest.files import read_archive
 from tests.conftest import INDOSUM
 from tests.test_cli import SEARCH
 

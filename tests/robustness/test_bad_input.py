@@ -12,8 +12,9 @@ from pathlib import Path
 import pytest
 
 from searcher import Archive
-from searcher.indexer import IndexOptions, index_items
-from searcher.sources import read_archive
+from searcher.engine.embedded.writer import index_items
+from searcher.index_run import IndexOptions
+from searcher.ingest.files import read_archive
 from tests.conftest import SEED, indosum_records
 
 

@@ -6,13 +6,13 @@ from __future__ import annotations
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from searcher.analysis import analyze
-from searcher.entities import extract
-from searcher.pages import clean_page
-from searcher.query import parse
-from searcher.querytree import NOTHING
-from searcher.snippets import make_snippet
-from searcher.spans import find_spans, iter_spans
+from searcher.ingest.scraped_pages import clean_page
+from searcher.names.tagger import extract
+from searcher.query.parse import parse
+from searcher.query.tree import NOTHING
+from searcher.text.analysis import analyze
+from searcher.text.snippets import make_snippet
+from searcher.text.spans import find_spans, iter_spans
 
 SYNTAX = st.sampled_from(
     ['"', "-", "OR", "AND", "NOT", "(", ")", ":", "headline:", "entity:", "date:", "foo:",

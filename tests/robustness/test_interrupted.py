@@ -10,7 +10,8 @@ import signal
 import time
 from pathlib import Path
 
-from searcher import Archive, store
+from searcher import Archive
+from searcher.engine.embedded import store
 from tests.conftest import INDOSUM
 from tests.robustness.conftest import BATCH, committed, kill_when, start_indexing
 

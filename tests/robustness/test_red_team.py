@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from searcher import Archive, SearcherError, settings
-from searcher.web import create_app
+from searcher.faces.web import create_app
 from tests.conftest import ROOT, SEED, needs_shared_data
 from tests.test_cli import SEARCH, run
 
@@ -423,7 +423,7 @@ def test_the_real_detik_export_reads_every_row():
     if not detik.exists():
         pytest.skip("../shared/data is not here")
     from searcher.article import Article
-    from searcher.sources import read_archive
+    from searcher.ingest.files import read_archive
 
     items = list(read_archive([detik]))
     assert sum(isinstance(i, Article) for i in items) == 1000
@@ -433,8 +433,8 @@ def test_the_real_detik_export_reads_every_row():
 def test_what_whoosh_raises_on_damaged_postings_is_one_error(seed_archive, monkeypatch):
     """Whoosh's block reader raises a bare ``Exception("Block tag error …")`` on flipped
     postings bytes (seen in CI); it is damage, not a crash."""
+    from searcher.engine.embedded.postings import IndexView
     from searcher.errors import IndexDamaged
-    from searcher.postings import IndexView
 
     raise_inside_whoosh = compile(
         "raise Exception(\"Block tag error b'`\\\\xf2.m'\")",

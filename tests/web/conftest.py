@@ -48,7 +48,7 @@ def web_archive(tmp_path_factory) -> Archive:
 
 @pytest.fixture
 def client(web_archive):
-    from searcher.web import create_app
+    from searcher.faces.web import create_app
 
     app = create_app(web_archive.path)
     app.testing = True

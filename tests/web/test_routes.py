@@ -136,7 +136,7 @@ def test_no_stack_traces_on_errors(client, monkeypatch, web_archive):
 
 def test_picks_up_a_new_commit_without_restart(tmp_path):
     from searcher import Archive
-    from searcher.web import create_app
+    from searcher.faces.web import create_app
     from tests.conftest import SEED
 
     archive = Archive(tmp_path / "ix")

@@ -1,0 +1,1 @@
+"""Every use of Whoosh's private names, probed once against the installed Whoosh."""

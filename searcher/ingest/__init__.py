@@ -1,0 +1,1 @@
+"""Ingest: files on disk become ``Article`` records (reading, cleaning, dates, story grouping)."""

@@ -1,0 +1,1 @@
+"""Names: the entity tagger (people, places, organisations), aliases and facets."""

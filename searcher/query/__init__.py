@@ -1,0 +1,1 @@
+"""The query language: parse what a person types into our own tree (``searcher.query.tree``)."""

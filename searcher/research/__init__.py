@@ -1,0 +1,1 @@
+"""Research views over the matches of a query: timelines."""

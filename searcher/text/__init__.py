@@ -1,0 +1,1 @@
+"""Text: tokenizing, stopping and stemming Indonesian, finding matched words, snippets."""
