@@ -9,16 +9,18 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-#: What reading a damaged index raises from inside Whoosh: a truncated file (EOFError,
-#: struct.error), flipped bytes (UnicodeDecodeError, zlib.error, pickle errors), a
-#: missing segment (FileNotFoundError).
-DAMAGE = (OSError, EOFError, struct.error, zlib.error, pickle.UnpicklingError, UnicodeError,
-          KeyError, IndexError, ValueError)  # fmt: skip
+#: What reading a damaged index raises wherever it is read: a truncated file (EOFError,
+#: struct.error), bytes that no longer decompress or unpickle, a missing segment
+#: (FileNotFoundError) or another failed read.
+DAMAGE = (OSError, EOFError, struct.error, zlib.error, pickle.UnpicklingError)
 
 
 def from_whoosh(err: BaseException) -> bool:
-    """Whether ``err`` was raised inside Whoosh (its readers raise a bare ``Exception``,
-    ``Block tag error``, on flipped bytes): damage, not a bug of ours."""
+    """Whether ``err`` was raised while decoding Whoosh's files: inside Whoosh (its
+    readers raise a bare ``Exception``, ``Block tag error``, or a ``KeyError`` on
+    flipped bytes) or inside our own readers of its layout
+    (``searcher/engine/embedded/whoosh/``). Anything else raised elsewhere, a
+    ``KeyError`` of ours included, is a bug, not damage."""
     frame = err.__traceback__
     last = None
     while frame is not None:

@@ -5,13 +5,15 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 
 from searcher import Archive
 
-#: Commands the tests run do their own work; tests/test_warm.py turns the warm server on.
+#: Commands the tests run do their own work; tests/faces/test_warm.py turns the warm server on.
 os.environ["SEARCHER_WARM"] = "0"
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -69,3 +71,16 @@ def seed_archive(tmp_path) -> Archive:
     archive = Archive(tmp_path / "index")
     archive.index([SEED])
     return archive
+
+
+#: The installed ``search`` entry point, which tests run as a person does.
+SEARCH = shutil.which("search", path=str(Path(sys.executable).parent)) or shutil.which("search")
+
+
+def run(*args: str, cwd: Path = ROOT, env: dict | None = None) -> subprocess.CompletedProcess:
+    assert SEARCH, "the `search` entry point is not installed (pip install -e .)"
+    full_env = {k: v for k, v in os.environ.items() if k != "SEARCHER_INDEX"}
+    full_env.update(env or {})
+    return subprocess.run(
+        [SEARCH, *args], cwd=cwd, env=full_env, capture_output=True, text=True, timeout=120
+    )

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import re
-import sys
 from collections import Counter
 
 import pytest
@@ -15,11 +14,7 @@ from searcher.ingest.datelines import outlet_of_url, split_dateline
 from searcher.ingest.dates import parse_date, slash_order
 from searcher.ingest.files import read_archive
 from searcher.text.stemming import stem
-from tests.conftest import INDOSUM, ROOT, SHARED_DATA
-from tests.test_cli import run
-
-sys.path.insert(0, str(ROOT / "benchmarks"))
-import stemmer as stem_benchmark  # noqa: E402
+from tests.conftest import INDOSUM, SHARED_DATA, run
 
 DETIK = SHARED_DATA / "detik-1k" / "data_berita.csv"
 needs_data = pytest.mark.skipif(not INDOSUM.exists(), reason="../shared/data is not here")
@@ -52,25 +47,6 @@ def test_word_families_the_issue_named_share_a_stem(family):
 )  # fmt: skip
 def test_unrelated_words_are_not_merged(word, other):
     assert stem(word) == word and stem(word) != stem(other)
-
-
-def test_conflation_precision_and_recall_on_hand_checked_families():
-    gold = stem_benchmark.families()
-    before = stem_benchmark.conflation(stem_benchmark.unguided, gold)
-    after = stem_benchmark.conflation(stem, gold)
-    assert after[0] >= 0.98 and after[1] >= 0.95, after
-    assert after[1] > before[1] + 0.2  # Snowball alone: recall 0.72
-    assert after[0] >= before[0]
-
-
-@needs_data
-def test_the_hand_checked_words_are_real_news_words():
-    words = set(stem_benchmark.families())
-    text = INDOSUM.read_text("utf-8").lower()
-    corpus = set(re.findall(r"\w+", text))
-    postag = SHARED_DATA / "kumparan-sentences" / "dataset_postag.txt"
-    corpus |= {line.split("\t")[0].lower() for line in postag.read_text("utf-8").splitlines()}
-    assert not words - corpus
 
 
 def test_a_query_finds_other_forms_of_its_word(seed_archive, tmp_path):

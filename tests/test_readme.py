@@ -10,8 +10,7 @@ import sys
 
 import pytest
 
-from tests.conftest import ROOT
-from tests.test_cli import run
+from tests.conftest import ROOT, run
 
 README = (ROOT / "README.md").read_text("utf-8")
 
@@ -31,7 +30,7 @@ def _search_examples() -> list[list[str]]:
                 continue
             words = shlex.split(line, comments=True)
             if words[1] in ("serve", "index", "cluster") or "--backend" in words:
-                continue  # the cluster's block runs whole in tests/cluster/test_readme_cluster.py
+                continue  # tests/engine/cluster/test_readme_cluster.py runs the cluster block
             examples.append(words[1:])
     return examples
 

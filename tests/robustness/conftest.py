@@ -13,8 +13,7 @@ import pytest
 from searcher import Archive
 from searcher.article import Article
 from searcher.ingest.files import read_archive
-from tests.conftest import INDOSUM
-from tests.test_cli import SEARCH
+from tests.conftest import INDOSUM, SEARCH
 
 #: Articles per commit in these tests (set through $SEARCHER_COMMIT_BATCH).
 BATCH = 150

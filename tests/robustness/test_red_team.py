@@ -16,8 +16,7 @@ import pytest
 
 from searcher import Archive, SearcherError, settings
 from searcher.faces.web import create_app
-from tests.conftest import ROOT, SEED, needs_shared_data
-from tests.test_cli import SEARCH, run
+from tests.conftest import ROOT, SEARCH, SEED, needs_shared_data, run
 
 BODY = "Ini adalah isi berita tentang banjir di Jakarta yang cukup panjang untuk dianggap prosa."
 
@@ -151,6 +150,7 @@ def hostile_client(tmp_path_factory):
         {"id": "x/../y", "title": "Titik titik", "body": BODY},
         {"id": "..", "title": "Dua titik", "body": BODY},
         {"id": "a//b", "title": "Dua garis", "body": BODY},
+        {"id": "http", "title": "Tautan biasa", "body": BODY, "url": "https://contoh.id/berita"},
     ]
     (folder / "web.jsonl").write_text("\n".join(json.dumps(r) for r in records) + "\n", "utf-8")
     archive = Archive(folder / "ix")
@@ -159,14 +159,22 @@ def hostile_client(tmp_path_factory):
 
 
 def test_only_http_urls_become_links(hostile_client):
-    html = hostile_client.get("/article?id=js").get_data(as_text=True)
-    assert "javascript" not in html.lower()
+    page = hostile_client.get("/article?id=js")
+    html = page.get_data(as_text=True)
+    assert page.status_code == 200 and "<h1>Tautan</h1>" in html  # the article itself
+    assert "javascript" not in html.lower() and "sumber asli" not in html
+    # the same page with a web address does link to it
+    page = hostile_client.get("/article?id=http")
+    html = page.get_data(as_text=True)
+    assert page.status_code == 200 and "<h1>Tautan biasa</h1>" in html
+    link = '<a href="https://contoh.id/berita" rel="noopener nofollow noreferrer">sumber asli</a>'
+    assert link in html
 
 
 def test_every_id_is_reachable_from_its_link(hostile_client):
     html = hostile_client.get("/?q=banjir&limit=20&similar=all").get_data(as_text=True)
     links = re.findall(r'<h2><a href="([^"]+)">([^<]+)</a>', html)
-    assert len(links) == 6
+    assert len(links) == 7
     for href, headline in links:
         page = hostile_client.get(href.replace("&amp;", "&"))
         assert page.status_code == 200, href
@@ -195,7 +203,9 @@ def test_a_field_word_with_a_minus_is_left_out(hostile_client):
 
 
 def test_page_past_the_end_is_said(hostile_client):
-    html = hostile_client.get("/?q=banjir&page=1000").get_data(as_text=True)
+    page = hostile_client.get("/?q=banjir&page=1000")
+    html = page.get_data(as_text=True)
+    assert page.status_code == 200
     assert "melewati halaman terakhir" in html and "1000 dari" not in html
 
 
@@ -456,3 +466,21 @@ def test_what_whoosh_raises_on_damaged_postings_is_one_error(seed_archive, monke
     with pytest.raises(Exception, match="a bug of ours") as caught:
         seed_archive.search("Taliban")
     assert not isinstance(caught.value, IndexDamaged)  # bugs are not called damage
+
+
+@pytest.mark.parametrize("error", [KeyError, IndexError, ValueError, UnicodeDecodeError])
+def test_our_own_lookup_errors_are_bugs_not_damage(seed_archive, monkeypatch, error):
+    """A ``KeyError`` (or ``IndexError``, ``ValueError``) raised by our evaluator is a
+    bug: it must reach the developer as itself, not tell the user to rebuild the index."""
+    from searcher.engine.embedded.evaluation import Evaluator
+    from searcher.errors import IndexDamaged
+
+    made = error("utf-8", b"x", 0, 1, "bad") if error is UnicodeDecodeError else error("ours")
+
+    def broken(self, tree):
+        raise made
+
+    monkeypatch.setattr(Evaluator, "run", broken)
+    with pytest.raises(error) as caught:
+        seed_archive.search("Taliban")
+    assert not isinstance(caught.value, IndexDamaged)

@@ -95,7 +95,7 @@ class EmbeddedBackend:
         if meta is None:
             return "missing"
         stale = store.stale_reason(meta)
-        if stale is not None and meta.get("roots") == [str(seeds.resolve())]:
+        if stale is not None and meta.roots == (str(seeds.resolve()),):
             return stale
         return None
 
@@ -246,13 +246,13 @@ class EmbeddedBackend:
             reader = searcher.reader()
             terms = sum(1 for _ in reader.all_terms())
         size = sum(f.stat().st_size for f in store.current_files(self.path))
-        meta = store.read_meta(self.path) or {}
+        meta = store.read_meta(self.path)
         return Stats(
             articles=searcher.doc_count(),
             terms=terms,
             size_bytes=size,
-            schema_version=meta.get("schema_version", 0),
-            updated=meta.get("updated", ""),
+            schema_version=meta.schema_version if meta else 0,
+            updated=meta.updated if meta else "",
             path=str(self.path),
         )
 

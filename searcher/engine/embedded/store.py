@@ -18,6 +18,7 @@ import shlex
 import shutil
 import time
 from contextlib import contextmanager, suppress
+from dataclasses import dataclass, replace
 from datetime import datetime, timezone
 from functools import cache
 from pathlib import Path
@@ -36,22 +37,62 @@ from searcher.errors import (
 from searcher.text.analysis import analysis_fingerprint
 from searcher.vocabulary import DEFAULT_INDEX_DIR, META_FILE
 
-__all__ = ["IndexDamaged", "IndexError_", "IndexLocked", "IndexMissing", "IndexVersionMismatch"]
+__all__ = [
+    "IndexDamaged", "IndexError_", "IndexLocked", "IndexMeta", "IndexMissing",
+    "IndexVersionMismatch",
+]  # fmt: skip
 
 LOCK_FILE = "searcher.lock"
 
 
-def read_meta(index_dir: Path, for_rebuild: bool = False) -> dict | None:
+@dataclass(frozen=True)
+class IndexMeta:
+    """What ``searcher.json`` says of the folder's current index."""
+
+    #: The Whoosh index in the folder that answers (``articlesN``).
+    indexname: str
+    #: The schema it was built with (``schema.SCHEMA_VERSION``).
+    schema_version: int = 0
+    #: A digest of the analysis it was built with; None for an index from before digests.
+    analysis: str | None = None
+    #: Bumped by every rebuild: names the next index's files.
+    generation: int = 0
+    #: The archive folders its articles' ids are relative to.
+    roots: tuple[str, ...] = ()
+    #: When it last changed (UTC, ISO 8601).
+    updated: str = ""
+
+    @classmethod
+    def from_json(cls, data: object) -> IndexMeta:
+        """The record of a parsed ``searcher.json``; ``ValueError`` when it is not one."""
+        if not isinstance(data, dict) or not isinstance(data.get("indexname"), str):
+            raise ValueError("not an index description")
+        roots = data.get("roots") or []
+        return cls(
+            indexname=data["indexname"],
+            schema_version=data.get("schema_version", 0),
+            analysis=data.get("analysis"),
+            generation=int(data.get("generation", 0) or 0),
+            roots=tuple(r for r in roots if isinstance(r, str)) if isinstance(roots, list) else (),
+            updated=str(data.get("updated", "")),
+        )
+
+    def to_json(self) -> dict:
+        return {
+            "schema_version": self.schema_version, "analysis": self.analysis,
+            "indexname": self.indexname, "generation": self.generation,
+            "roots": list(self.roots), "updated": self.updated,
+        }  # fmt: skip
+
+
+def read_meta(index_dir: Path, for_rebuild: bool = False) -> IndexMeta | None:
     """The folder's ``searcher.json``, or None when no index was ever committed there.
 
     Unreadable or malformed metadata is an error, except ``for_rebuild``: a rebuild
     starts over and must work whatever state the folder is in.
     """
     try:
-        meta = json.loads((index_dir / META_FILE).read_text("utf-8"))
-        if not isinstance(meta, dict) or not isinstance(meta.get("indexname"), str):
-            raise ValueError("not an index description")
-        return meta
+        return IndexMeta.from_json(json.loads((index_dir / META_FILE).read_text("utf-8")))
     except FileNotFoundError:
         return None
     except IsADirectoryError as err:
@@ -67,8 +108,8 @@ def read_meta(index_dir: Path, for_rebuild: bool = False) -> dict | None:
 
 def current_files(index_dir: Path) -> list[Path]:
     """The files of the folder's current index and its metadata (what ``stats`` counts)."""
-    meta = read_meta(index_dir) or {}
-    name = meta.get("indexname")
+    meta = read_meta(index_dir)
+    name = meta.indexname if meta else None
     return [
         entry
         for entry in index_dir.iterdir()
@@ -93,16 +134,17 @@ def refuse_orphaned_index(index_dir: Path) -> None:
         )
 
 
-def write_meta(index_dir: Path, meta: dict) -> None:
-    """Replace ``searcher.json`` atomically (write a temporary file, then rename); an
-    index from before fingerprints gets the one it is being updated with."""
-    meta = {
-        "analysis": analysis_fingerprint(), **meta,
-        "updated": datetime.now(timezone.utc).isoformat(timespec="seconds"),
-    }  # fmt: skip
+def write_meta(index_dir: Path, meta: IndexMeta) -> None:
+    """Replace ``searcher.json`` atomically (write a temporary file, then rename), stamped
+    with the time; an index from before fingerprints gets the one it is being updated with."""
+    meta = replace(
+        meta,
+        analysis=meta.analysis or analysis_fingerprint(),
+        updated=datetime.now(timezone.utc).isoformat(timespec="seconds"),
+    )
     tmp = index_dir / f".{META_FILE}.{os.getpid()}.tmp"
     with open(tmp, "w", encoding="utf-8") as handle:
-        json.dump(meta, handle, indent=2)
+        json.dump(meta.to_json(), handle, indent=2)
         handle.flush()
         os.fsync(handle.fileno())
     os.replace(tmp, index_dir / META_FILE)
@@ -133,14 +175,12 @@ def _allow_open_files() -> None:
             resource.setrlimit(resource.RLIMIT_NOFILE, (wanted, hard))
 
 
-def stale_reason(meta: dict) -> str | None:
+def stale_reason(meta: IndexMeta) -> str | None:
     """Why this searcher cannot use the index as it was built (another schema, or other
     analysis data, so its words would not match a query's), or None when it can."""
-    if meta.get("schema_version") != SCHEMA_VERSION:
-        return (
-            f"has schema version {meta.get('schema_version')}, this searcher needs {SCHEMA_VERSION}"
-        )
-    built_with = meta.get("analysis")
+    if meta.schema_version != SCHEMA_VERSION:
+        return f"has schema version {meta.schema_version}, this searcher needs {SCHEMA_VERSION}"
+    built_with = meta.analysis
     if built_with is not None and built_with != analysis_fingerprint():
         return (
             "was built with other analysis data (names list, stopwords, root words or "
@@ -150,7 +190,7 @@ def stale_reason(meta: dict) -> str | None:
     return None
 
 
-def open_current(index_dir: Path) -> tuple[whoosh_index.Index, dict]:
+def open_current(index_dir: Path) -> tuple[whoosh_index.Index, IndexMeta]:
     """The current Whoosh index of ``index_dir`` and its metadata."""
     meta = read_meta(index_dir)
     if meta is None:
@@ -162,13 +202,12 @@ def open_current(index_dir: Path) -> tuple[whoosh_index.Index, dict]:
         command = ["search", "index", "--rebuild", "ARCHIVE"]
         if Path(index_dir) != Path(DEFAULT_INDEX_DIR):
             command += ["--index", str(index_dir)]
-        roots = meta.get("roots") or []
-        where = f" (it holds articles from {', '.join(roots)})" if roots else ""
+        where = f" (it holds articles from {', '.join(meta.roots)})" if meta.roots else ""
         raise IndexVersionMismatch(
             f"the index in {index_dir} {reason}: rebuild it with `{shlex.join(command)}`{where}"
         )
     try:
-        ix = storage(index_dir).open_index(meta["indexname"])
+        ix = storage(index_dir).open_index(meta.indexname)
     except Exception as err:  # whatever Whoosh raises on a damaged table of contents
         raise IndexDamaged(
             f"the index in {index_dir} is damaged ({type(err).__name__}: {err}); "
@@ -177,11 +216,11 @@ def open_current(index_dir: Path) -> tuple[whoosh_index.Index, dict]:
     return ix, meta
 
 
-def create_new(index_dir: Path, previous: dict | None) -> tuple[whoosh_index.Index, str]:
+def create_new(index_dir: Path, previous: IndexMeta | None) -> tuple[whoosh_index.Index, str]:
     """A new, empty Whoosh index beside the current one (not yet made current)."""
     index_dir.mkdir(parents=True, exist_ok=True)
     used = [int(m.group(1)) for e in index_dir.iterdir() if (m := _INDEX_FILE.match(e.name))]
-    generation = max([(previous or {}).get("generation", 0), *used]) + 1
+    generation = max([previous.generation if previous else 0, *used]) + 1
     name = f"articles{generation}"
     return storage(index_dir).create_index(build_schema(), indexname=name), name
 
@@ -214,19 +253,18 @@ def remove_stale(index_dir: Path, current: str | None) -> int:
 
 
 def make_current(
-    index_dir: Path, name: str, previous: dict | None, roots: list[str] | None = None
+    index_dir: Path, name: str, previous: IndexMeta | None, roots: list[str] | None = None
 ) -> None:
     """Point ``searcher.json`` at ``name`` and delete the index it replaced.
 
     ``roots`` are the archive folders the new index's ids are relative to.
     """
-    generation = (previous or {}).get("generation", 0) + 1
-    meta = {
-        "schema_version": SCHEMA_VERSION, "analysis": analysis_fingerprint(),
-        "indexname": name, "generation": generation,
-    }  # fmt: skip
-    write_meta(index_dir, {**meta, "roots": roots or []})
-    old = (previous or {}).get("indexname")
+    meta = IndexMeta(
+        indexname=name, schema_version=SCHEMA_VERSION, analysis=analysis_fingerprint(),
+        generation=(previous.generation if previous else 0) + 1, roots=tuple(roots or ()),
+    )  # fmt: skip
+    write_meta(index_dir, meta)
+    old = previous.indexname if previous else None
     if old and old != name:
         prefixes = (f"_{old}_", f"{old}_")
         for entry in index_dir.iterdir():

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterable, Iterator
+from dataclasses import replace
 from pathlib import Path
 
 from searcher.article import Article, Problem
@@ -166,12 +167,12 @@ def _index_locked(
         meta = store.read_meta(index_dir, for_rebuild=opts.rebuild)
         if meta is None and not opts.rebuild:
             store.refuse_orphaned_index(index_dir)
-        store.remove_stale(index_dir, meta.get("indexname") if meta else None)
+        store.remove_stale(index_dir, meta.indexname if meta else None)
         stored: dict[str, Known] = {}
         grouper = Grouper()
         if meta is not None and not opts.rebuild:
             ix, meta, stored = _open_for_update(index_dir, grouper)
-            roots[:0] = [Path(r) for r in meta.get("roots", []) if isinstance(r, str)]
+            roots[:0] = [Path(r) for r in meta.roots]
             pending_name = None
         else:
             ix, pending_name = store.create_new(index_dir, meta)
@@ -199,7 +200,7 @@ def _index_locked(
             store.make_current(index_dir, pending_name, meta, roots=known_roots)
         elif report.indexed or report.removed or opts.optimize:
             # records the time of this update, and the folders ids are relative to
-            store.write_meta(index_dir, {**meta, "roots": known_roots})
+            store.write_meta(index_dir, replace(meta, roots=tuple(known_roots)))
     tally.finish()
 
 

@@ -14,8 +14,7 @@ import pytest
 
 from searcher.faces import launch, warm_client
 from searcher.faces.cli import main as cli_group
-from tests.conftest import ROOT
-from tests.test_cli import SEARCH
+from tests.conftest import ROOT, SEARCH
 
 #: Queries as a user types them (README examples and the awkward cases).
 QUERIES = [

@@ -11,8 +11,7 @@ import pytest
 
 from searcher import Archive
 from searcher.export import safe_cell
-from tests.conftest import ROOT, SEED_ID
-from tests.test_cli import run
+from tests.conftest import ROOT, SEED_ID, run
 
 
 @pytest.fixture(scope="module")

@@ -3,18 +3,13 @@
 from __future__ import annotations
 
 import json
-import sys
 
 import pytest
 
 from searcher import Archive
 from searcher.names.aliases import AliasTable, build_table, from_names, initials, learn
 from searcher.names.tagger import article_entities
-from tests.conftest import INDOSUM, ROOT
-from tests.test_cli import run
-
-sys.path.insert(0, str(ROOT / "benchmarks"))
-import aliases as alias_benchmark  # noqa: E402
+from tests.conftest import run
 
 JOKOWI = {
     "id": "jokowi",
@@ -106,17 +101,6 @@ def test_precision_first():
     assert table.shown("PAN") == "PAN"
     # short acronyms are case-sensitive: Ma is not MA
     assert AliasTable().shown("Ma") == "Ma" and build_table({}).shown("Ma") == "Ma"
-
-
-@pytest.mark.skipif(not INDOSUM.exists(), reason="../shared/data is not here")
-def test_learned_merges_on_the_shared_articles_are_precise():
-    learned, names = alias_benchmark.learned_on_shared_data()
-    table = build_table(dict(learned), from_names(dict(names)))
-    merges = alias_benchmark.learned_merges(table) - alias_benchmark.learned_merges(build_table({}))
-    verdicts = alias_benchmark.checked_sample()
-    judged = [verdicts[m] for m in merges if m in verdicts]
-    assert len(judged) >= 40  # the checked sample is still what the learner produces
-    assert sum(judged) / len(judged) >= 0.95
 
 
 def test_the_tagger_resolves_a_short_mention_only_within_an_article():

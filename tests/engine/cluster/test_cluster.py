@@ -12,9 +12,8 @@ from pathlib import Path
 import pytest
 
 from searcher import Archive, SearcherError
-from tests.cluster.conftest import SEEDS
-from tests.conftest import ROOT
-from tests.test_cli import run
+from tests.conftest import ROOT, run
+from tests.engine.cluster.conftest import SEEDS
 
 QUERIES = [
     q for q in (ROOT / "benchmarks" / "queries.txt").read_text("utf-8").splitlines()

@@ -130,7 +130,7 @@ def test_stock_whoosh_reads_it_without_the_compact_codec(both_indexes):
         "import sys; sys.modules['searcher.engine.embedded.whoosh.codec'] = None\n"
         "from whoosh import index\n"
         "from whoosh.query import Term\n"
-        f"ix = index.open_dir({str(path)!r}, indexname={meta['indexname']!r})\n"
+        f"ix = index.open_dir({str(path)!r}, indexname={meta.indexname!r})\n"
         "with ix.searcher() as s:\n"
         "    print(len(s.search(Term('body', 'jakarta'), limit=None)))\n"
     )

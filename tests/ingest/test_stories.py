@@ -3,15 +3,11 @@
 from __future__ import annotations
 
 import json
-import sys
 
+from benchmarks import duplicates as duplicate_benchmark
 from searcher import Archive
 from searcher.ingest.stories import Grouper, canonical_url
-from tests.conftest import ROOT, indosum_records, needs_shared_data
-from tests.test_cli import run
-
-sys.path.insert(0, str(ROOT / "benchmarks"))
-import duplicates as duplicate_benchmark  # noqa: E402
+from tests.conftest import indosum_records, run
 
 
 def _copies_archive(tmp_path):
@@ -76,23 +72,6 @@ def test_same_topic_stories_stay_apart():
     assert grouper.assign("a", a["body"])[0] == "a"
     assert grouper.assign("b", b["body"])[0] == "b"
     assert grouper.assign("a-lagi", a["body"] + "\n\nBaca berita lainnya.")[0] == "a"
-
-
-@needs_shared_data
-def test_grouping_precision_and_recall_on_the_test_set(capsys):
-    from click.testing import CliRunner
-
-    result = CliRunner().invoke(duplicate_benchmark.main, ["--articles", "150"])
-    assert result.exit_code == 0, result.output
-    figures = dict(
-        line.split(":", 1)
-        for line in result.output.splitlines()
-        if line.startswith(("recall", "precision"))
-    )
-    recall = float(next(v for k, v in figures.items() if k.startswith("recall")).split()[0])
-    precision = float(next(v for k, v in figures.items() if k.startswith("precision")).split()[0])
-    assert recall >= 0.9 and precision >= 0.95  # strict: Detik rewrites count as wrong
-    assert "hard negatives grouped (same-topic stories):    0 of" in result.output
 
 
 def test_canonical_urls():

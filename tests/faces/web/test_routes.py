@@ -7,7 +7,7 @@ import io
 import json
 import re
 
-from tests.web.conftest import HOSTILE
+from tests.faces.web.conftest import HOSTILE
 
 SEED_LINK = "/article?id=berita/000_df906d3edab3d18d.txt"
 

@@ -12,7 +12,7 @@ from contextlib import contextmanager
 
 import pytest
 
-from tests.test_cli import SEARCH
+from tests.conftest import SEARCH
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 CHROMIUM_ARGS = [

@@ -18,7 +18,7 @@ from searcher.engine.embedded.whoosh.capabilities import probed
 from searcher.settings import Indexing, Settings
 from searcher.text.analysis import term_positions
 from tests.conftest import indosum_records
-from tests.test_postings_format import _postings
+from tests.engine.embedded.whoosh.test_codec import _postings
 
 pytestmark = pytest.mark.skipif(
     not probed().chunked_runs, reason="this Whoosh's pool is not the one we chunk"

@@ -14,8 +14,7 @@ import time
 import pytest
 
 from searcher.index_run import IndexReport
-from tests.conftest import SEED
-from tests.test_cli import SEARCH, run
+from tests.conftest import SEARCH, SEED, run
 
 
 @pytest.fixture(scope="module")

@@ -14,8 +14,7 @@ from pathlib import Path
 import pytest
 
 from searcher.engine.cluster.nodes import free_port_base
-from tests.conftest import ROOT
-from tests.test_cli import run
+from tests.conftest import ROOT, run
 
 SEEDS = ROOT / "seeds"
 

@@ -13,18 +13,7 @@ import pytest
 from click.testing import CliRunner
 
 from searcher.faces.cli import main
-from tests.conftest import ROOT
-
-SEARCH = shutil.which("search", path=str(Path(sys.executable).parent)) or shutil.which("search")
-
-
-def run(*args: str, cwd: Path = ROOT, env: dict | None = None) -> subprocess.CompletedProcess:
-    assert SEARCH, "the `search` entry point is not installed (pip install -e .)"
-    full_env = {k: v for k, v in os.environ.items() if k != "SEARCHER_INDEX"}
-    full_env.update(env or {})
-    return subprocess.run(
-        [SEARCH, *args], cwd=cwd, env=full_env, capture_output=True, text=True, timeout=120
-    )
+from tests.conftest import ROOT, run
 
 
 @pytest.fixture
@@ -110,3 +99,17 @@ def test_click_runner_plain_output_is_not_styled(tmp_path):
     assert result.exit_code == 0
     assert "\x1b[" not in result.output
     assert "Putin ingin membangun hubungan dengan Taliban" in result.output
+
+
+def test_python_m_runs_every_command_not_a_query_for_its_name(tmp_path):
+    """``python -m searcher.faces.cli warm status`` is the ``warm status`` command (every
+    group is registered before the command line is read), not a search for "warm"."""
+    env = {k: v for k, v in os.environ.items() if k != "SEARCHER_INDEX"}
+    env["XDG_RUNTIME_DIR"] = str(tmp_path)  # no warm server of this user is found there
+    done = subprocess.run(
+        [sys.executable, "-m", "searcher.faces.cli", "warm", "status"],
+        cwd=tmp_path, env=env, capture_output=True, text=True, timeout=60,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    assert "no warm server is running" in done.stderr
+    assert "match" not in done.stdout and "index" not in done.stderr.lower()

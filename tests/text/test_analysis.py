@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import pickle
 import re
-from pathlib import Path
 
 import pytest
 
@@ -18,6 +17,7 @@ from searcher.text.analysis import (
     word_terms_in_order,
 )
 from searcher.text.spans import find_spans, iter_spans, stem_core
+from tests.conftest import ROOT
 
 # word -> the index term it must become
 WORDS = [
@@ -122,9 +122,8 @@ def test_the_keyword_marker_is_a_stage_and_the_lexicons_can_be_passed_in():
 
 def test_an_index_built_with_other_analysis_data_is_refused_until_rebuilt(tmp_path):
     from searcher import Archive
-    from searcher.engine.embedded.store import META_FILE
-    from tests.conftest import SEED
-    from tests.test_cli import run
+    from searcher.vocabulary import META_FILE
+    from tests.conftest import SEED, run
 
     archive = Archive(tmp_path / "ix")
     archive.index([SEED])
@@ -142,7 +141,7 @@ def test_an_index_built_with_other_analysis_data_is_refused_until_rebuilt(tmp_pa
 
 
 def _sample_words() -> set[str]:
-    seeds = Path(__file__).resolve().parent.parent / "seeds"
+    seeds = ROOT / "seeds"
     text = " ".join(p.read_text("utf-8") for p in seeds.glob("*.txt"))
     for line in (seeds / "indosum-sample.jsonl").read_text("utf-8").splitlines():
         record = json.loads(line)
@@ -170,7 +169,7 @@ def test_every_ascii_word_contains_the_core_of_its_terms():
 
 
 def test_spans_found_with_the_prefilter_are_every_span_of_the_terms():
-    seeds = Path(__file__).resolve().parent.parent / "seeds"
+    seeds = ROOT / "seeds"
     record = json.loads((seeds / "indosum-sample.jsonl").read_text("utf-8").splitlines()[3])
     text = record["body"]
     spans = list(iter_spans(text))
@@ -182,7 +181,7 @@ def test_spans_after_a_skipped_opening_are_every_later_span_of_the_terms():
     """Snippets skip a body's opening (a repeated headline) and look only near the
     query's words, not at every word: over real bodies, from a word boundary on, the
     spans found are still exactly the analyzer's."""
-    seeds = Path(__file__).resolve().parent.parent / "seeds"
+    seeds = ROOT / "seeds"
     lines = (seeds / "indosum-sample.jsonl").read_text("utf-8").splitlines()[:40]
     for n, line in enumerate(lines):
         text = json.loads(line)["body"]
@@ -197,7 +196,7 @@ def test_spans_in_any_case_and_around_letters_outside_ascii_are_every_span():
     """The cores are found in the lowercased text; accented words are always looked at,
     and a letter whose lowercase is longer (``İ``) makes the scan fall back to the
     case-blind expression without moving a span."""
-    seeds = Path(__file__).resolve().parent.parent / "seeds"
+    seeds = ROOT / "seeds"
     body = json.loads((seeds / "indosum-sample.jsonl").read_text("utf-8").splitlines()[5])["body"]
     extra = (
         " “JAKARTA” — José Mourinho tiba di Jakarta pada hari Jum’at; MENULIS, ditulis."
