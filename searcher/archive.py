@@ -29,7 +29,7 @@ from searcher.index_run import IndexOptions, IndexReport, Progress
 from searcher.names.aliases import AliasTable
 from searcher.query.parse import Note, ParsedQuery, narrow, parse
 from searcher.research.timeline import count_periods
-from searcher.results import Hit, Results, Stats
+from searcher.results import Hit, Overview, Results, Stats
 from searcher.settings import DEFAULT_INDEX_DIR, INDEX_ENV_VAR, Settings
 from searcher.text.snippets import headline_prefix, highlight, make_snippet
 from searcher.vocabulary import MATCH_MODES, ORDERS, PERIODS
@@ -343,9 +343,14 @@ class Archive:
         """How many articles the archive holds (cheap: no term is read)."""
         return self._backend.count()
 
-    def stats(self) -> Stats:
-        """Size and freshness of the index (its current files only)."""
-        return self._backend.stats()
+    def stats(self, terms: bool = False) -> Stats:
+        """Size and freshness of the index (its current files only); ``terms`` also counts
+        its distinct terms (``Stats.terms``, -1 when not counted), which reads every one."""
+        return self._backend.stats(terms)
+
+    def overview(self) -> Overview:
+        """What the archive holds: how many articles, from when to when, which outlets."""
+        return self._backend.overview()
 
     def __enter__(self) -> Archive:
         return self
@@ -364,3 +369,24 @@ def articles_in(paths: Iterable[str | Path]) -> int:
     from searcher.ingest.files import count_articles
 
     return count_articles(paths)
+
+
+def archive_formats() -> list[str]:
+    """What ``Archive.index`` reads, as lines for a person: the file kinds, and the
+    field names it looks for in JSON Lines and CSV (the first found is used)."""
+    from searcher.ingest.files import CSV_SUFFIXES, JSONL_SUFFIXES, PAGE_SUFFIXES
+    from searcher.ingest.records import FIELD_ALIASES
+
+    def suffixes(found: set[str]) -> str:
+        return " ".join(sorted(found))
+
+    return [
+        f"{suffixes(PAGE_SUFFIXES):<12} a page as saved from a browser (navigation, title, body)",
+        f"{suffixes(JSONL_SUFFIXES):<12} JSON Lines: an article a line",
+        f"{suffixes(CSV_SUFFIXES):<12} CSV or TSV: an article a row, under a header row",
+        "any of them gzipped (.gz); folders are read recursively",
+        "",
+        "Fields (JSON keys or CSV columns, any of these names):",
+        *(f"  {field:<9} {', '.join(names)}" for field, names in FIELD_ALIASES.items()),
+        "Only body is needed; an id is made from the file and line when there is none.",
+    ]

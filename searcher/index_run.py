@@ -44,20 +44,36 @@ class IndexReport:
 
     @property
     def done(self) -> int:
-        """Articles dealt with so far: prepared for the index, or found unchanged."""
-        return self.prepared + self.unchanged
+        """Articles dealt with so far: prepared for the index, found unchanged, or
+        skipped (what a progress bar's total counted)."""
+        return self.prepared + self.unchanged + self.skipped
+
+    @property
+    def changed_nothing(self) -> bool:
+        """True for a run that found every article as it was indexed (a re-run)."""
+        return not (self.indexed or self.removed) and self.unchanged > 0
+
+    def causes(self) -> dict[tuple[str, str], list[Problem]]:
+        """The problems by (kind, cause): ``same URL as an earlier row``, say, whatever
+        the file, line or id, in the order first met."""
+        found: dict[tuple[str, str], list[Problem]] = {}
+        for problem in self.problems:
+            key = problem.message.split(";")[0].split(" (")[0]
+            key = re.sub(r" (?:'[^']*'|\S+/\S+)", "", key)  # one reason, whatever the id
+            found.setdefault((problem.kind, key), []).append(problem)
+        return found
 
     @property
     def articles_per_second(self) -> float:
         return (self.indexed + self.unchanged) / self.seconds if self.seconds else 0.0
 
+    def __str__(self) -> str:
+        """One line, as ``search index`` ends (the problems and aliases are fields)."""
+        return self.summary()
+
     def summary(self) -> str:
-        reasons: dict[str, int] = {}
-        for problem in self.problems:
-            if problem.kind == "skipped":
-                key = problem.message.split(";")[0].split(" (")[0]
-                key = re.sub(r" (?:'[^']*'|\S+/\S+)", "", key)  # one reason, whatever the id
-                reasons[key] = reasons.get(key, 0) + 1
+        causes = self.causes().items()
+        reasons = {key: len(found) for (kind, key), found in causes if kind == "skipped"}
         why = "; ".join(f"{n} {reason}" for reason, n in sorted(reasons.items()))
         rate = f" ({self.articles_per_second:,.0f} articles/s)" if self.indexed else ""
         removed = f"{self.removed:,} removed, " if self.removed else ""

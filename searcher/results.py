@@ -127,6 +127,25 @@ class Results:
         }
 
 
+@dataclass(frozen=True)
+class Overview:
+    """What an archive holds, for a person arriving: how many articles, from when to
+    when, from which outlets (most articles first)."""
+
+    articles: int
+    first: date | None = None
+    last: date | None = None
+    sources: list[tuple[str, int]] = field(default_factory=list)
+
+    def to_json(self) -> dict:
+        return {
+            "articles": self.articles,
+            "first": self.first.isoformat() if self.first else None,
+            "last": self.last.isoformat() if self.last else None,
+            "sources": [[name, count] for name, count in self.sources],
+        }
+
+
 @dataclass
 class Stats:
     articles: int

@@ -17,13 +17,13 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
 from searcher.article import Article
 from searcher.index_run import IndexOptions, IndexReport
-from searcher.results import Stats
+from searcher.results import Overview, Stats
 from searcher.settings import Settings
 from searcher.vocabulary import BACKEND_ENV_VAR
 
@@ -127,8 +127,11 @@ class Backend(Protocol):
     def count(self) -> int:
         """How many articles there are."""
 
-    def stats(self) -> Stats:
-        """Size and freshness."""
+    def stats(self, terms: bool = False) -> Stats:
+        """Size and freshness; the distinct terms counted only when asked (-1 if not)."""
+
+    def overview(self) -> Overview:
+        """How many articles, their date span and their outlets."""
 
     def close(self) -> None:
         """Let go of this thread's open files or connections."""
@@ -141,11 +144,17 @@ def date_code(when: datetime) -> int:
     return (since.days * 86_400 + since.seconds) * 1_000_000 + since.microseconds
 
 
+def date_of_code(code: int) -> date:
+    """The day of a ``date_code``."""
+    return (datetime.min + timedelta(microseconds=code)).date()
+
+
 def is_cluster(spec: str | None) -> bool:
     """True when ``spec`` names a cluster backend (``sphinx://...``)."""
     return bool(spec) and str(spec).startswith("sphinx://")
 
 
 __all__ = [
-    "Answer", "BACKEND_ENV_VAR", "Backend", "Ranked", "Request", "date_code", "is_cluster",
+    "Answer", "BACKEND_ENV_VAR", "Backend", "Ranked", "Request", "date_code", "date_of_code",
+    "is_cluster",
 ]  # fmt: skip

@@ -109,7 +109,8 @@ def ask(path: str, key: str, argv: list[str]) -> dict | None:
     """The warm server's answer to ``search ARGV`` run here (cwd, terminal), or None."""
     reply = send(
         path,
-        {"key": key, "argv": argv, "cwd": os.getcwd(), "color": sys.stdout.isatty(),
+        {"key": key, "argv": argv, "cwd": os.getcwd(),
+         "color": sys.stdout.isatty() and not os.environ.get("NO_COLOR"),
          "columns": _terminal_columns()},
     )  # fmt: skip
     return None if reply is None or reply.get("retry") else reply

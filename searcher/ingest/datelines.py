@@ -36,6 +36,9 @@ _DOMAIN = re.compile(r"^[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.(?:com|net|id|co\.id|
 _HEAD = re.compile(r"^\s*([^\n!?\"“]{2,60}?)\s*[-–—](?:\s*[-–—])?\s*")
 _BRACKETED = re.compile(r"^(.*?)\s*\(([^()]{2,30})\)$")
 _PLACE = re.compile(r"^[A-Z][A-Za-z'’.-]*(?: [A-Za-z][A-Za-z'’.-]*){0,3}$")
+#: Detik without its name: ``Jakarta- Komedian …``, the dash glued to the place and a
+#: capitalised word after (``Go - Jek`` and ``Baru - baru`` have a space before the dash).
+_GLUED_DASH = re.compile(r"^\s*[A-Z][a-z]+(?: [A-Z][a-z]+){0,2}[-–—]\s+[A-Z\"“]")
 
 
 @dataclass(frozen=True)
@@ -76,7 +79,8 @@ def split_dateline(text: str) -> tuple[Dateline | None, str]:
             places.append(_place(part))
         else:
             return None, text
-    if not outlet and not (len(places) == 1 and head.isupper() and len(head) >= 3):
+    alone = len(places) == 1 and (head.isupper() and len(head) >= 3 or _GLUED_DASH.match(text))
+    if not outlet and not alone:
         return None, text  # a capitalised word and a dash is not enough
     return Dateline(", ".join(places), outlet), text[m.end() :]
 

@@ -25,6 +25,7 @@ MIN_SLUG_WORDS = 3
 _SLUG_JUNK = re.compile(r"\.(?:s?html?|php|aspx?)$", re.IGNORECASE)
 _DIGITS_ONLY = re.compile(r"^\d+$")
 _WORD = re.compile(r"[^\W_]+(?:[-'][^\W_]+)*", re.UNICODE)
+_SLUG_SEPARATOR = re.compile(r"[-_+\s]+|(?<=[^\W\d_])\.(?=[^\W\d_])")
 
 
 def slug_of_url(url: str) -> str:
@@ -62,7 +63,23 @@ def _number_joint(left: str, right: str, body: str) -> str | None:
     return "-" if len(left) <= 2 and len(right) <= 2 else None  # most often a score
 
 
-def _usual_case(word: str) -> str:
+#: ``rp95`` in a slug is ``Rp95`` (rupiah, written with a capital and glued to the number).
+_RUPIAH = re.compile(r"^rp(\d[\d.,]*)$")
+#: A slug word the body lacks that starts a capitalised body word this long is a clipped
+#: name (``tanoe`` of ``Tanoesoedibjo``).
+MIN_CLIPPED_NAME = 4
+
+
+def _usual_case(word: str, names: list[str]) -> str:
+    """A slug word the body does not write: ``Rp95``; a clipped name of the body; a word
+    news mostly capitalises (``jokowi``); else as it is."""
+    rupiah = _RUPIAH.match(word)
+    if rupiah:
+        return f"Rp{rupiah.group(1)}"
+    if len(word) >= MIN_CLIPPED_NAME:
+        clipped = [name for name in names if name.lower().startswith(word)]
+        if clipped:
+            return clipped[0][: len(word)]
     if capitalised_shares().get(word, 0.0) >= CAPITALISED_SHARE:
         return word.capitalize()
     return word
@@ -74,7 +91,8 @@ def headline_from_slug(slug: str, body: str) -> str:
     Returns ``""`` when the slug is too short or is only numbers and ids.
     """
     slug = _SLUG_JUNK.sub("", slug.split("?")[0].split("#")[0].strip().strip("/"))
-    words = [w for w in re.split(r"[-_+\s]+", unquote(slug)) if w]
+    # words joined by dots (``sung.ji-hyun.antar.korea``, juara.net) are words too
+    words = [w for w in _SLUG_SEPARATOR.split(unquote(slug)) if w]
     # an id glued to the front or back (``20170608134411-85``) is not part of the headline
     while words and _DIGITS_ONLY.match(words[0]) and len(words[0]) > 4:
         words.pop(0)
@@ -83,12 +101,13 @@ def headline_from_slug(slug: str, body: str) -> str:
     if len(words) < MIN_SLUG_WORDS or all(_DIGITS_ONLY.match(w) for w in words):
         return ""
     casing = _casing(body)
+    names = [form for form in casing.values() if form[:1].isupper() and form[1:].islower()]
     cased: list[str] = []
     for word in words:
         joint = _number_joint(cased[-1], word, body) if cased else None
         if joint is not None:
             cased[-1] += joint + word  # ``5,1`` magnitudo, a ``3-0`` score
         else:
-            cased.append(casing.get(word.lower()) or _usual_case(word.lower()))
+            cased.append(casing.get(word.lower()) or _usual_case(word.lower(), names))
     cased[0] = cased[0][:1].upper() + cased[0][1:]
     return " ".join(cased)

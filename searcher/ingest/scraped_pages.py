@@ -42,7 +42,7 @@ _BYLINE = re.compile(
 _BOILERPLATE = re.compile(
     r"^(?:\(?\s*(?:baca|lihat|simak|tonton)\s+(?:juga|pula)\b.*"
     r"|(?:simak|tonton|saksikan|lihat)\s+(?:juga\s+)?(?:video|live)\w*\b.*"
-    r"|scroll to continue with content"
+    r"|scroll to (?:continue with|resume) content"
     r"|advertisement|iklan"
     r"|\[gambas:.*\]"
     r"|bagikan(?: artikel)?(?: ini)?:?"

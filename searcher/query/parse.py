@@ -347,6 +347,29 @@ def _as_bound(value: object, end: bool) -> datetime | None:
     raise ValueError(f"date filter bounds must be dates or 'YYYY[-MM[-DD]]', not {value!r}")
 
 
+#: Filters an article has one value of: a list of values means any of them.
+SINGLE_VALUED = frozenset({"source", "date"})
+
+
+def _bounded_list(name: str, values, limits: Limits) -> list:
+    if len(values) > limits.max_filter_values:
+        raise ValueError(f"at most {limits.max_filter_values} values for the {name} filter")
+    return list(values)
+
+
+def _date_clause(value: object) -> Node | None:
+    """One period of a list of dates (``2017``, ``2017-03..2017-05``), or a clear error."""
+    if not isinstance(value, str):
+        raise TypeError("a list of dates holds 'YYYY[-MM[-DD]][..YYYY[-MM[-DD]]]' strings")
+    start, stop, note = date_range(value.strip())
+    if note is not None:
+        raise ValueError(f"date filter: {note}")
+    if not (start or stop):
+        return None
+    shown = [bound.date().isoformat() if bound else "" for bound in (start, stop)]
+    return DateRange(start, stop, f"date:{shown[0]}..{shown[1]}")
+
+
 def narrow(
     parsed: ParsedQuery,
     filters: Mapping[str, object],
@@ -354,13 +377,22 @@ def narrow(
     limits: Limits = DEFAULT.limits,
 ) -> ParsedQuery:
     """``parsed`` with structured filters added: ``{"person": ["Joko Widodo"],
-    "source": "kumparan", "date": ("2017-01", "2017-03")}`` (every value must match).
+    "source": "kumparan", "date": ("2017-01", "2017-03")}``. Every filter must match.
+    An article has one source and one date, so a list of sources (``["kumparan",
+    "cnn"]``) or of periods (``["2016", "2018-05"]``; a tuple is a pair of bounds) means
+    any of them; it names many entities, so a list of names means all of them (any of
+    them is the query ``person:"A" OR person:"B"``).
 
     Filters are not query text: they are bounded on their own and never cut with it.
     Raises ``ValueError``/``TypeError`` naming a filter that makes no sense.
     """
     clauses: list[Node] = []
     for name, value in filters.items():
+        if name == "date" and isinstance(value, list):
+            periods = [_date_clause(period) for period in _bounded_list(name, value, limits)]
+            if periods := [p for p in periods if p is not None]:
+                clauses.append(any_of(*periods, label=" OR ".join(p.label for p in periods)))
+            continue
         if name == "date":
             if isinstance(value, str):
                 start, stop, note = date_range(value.strip())
@@ -380,13 +412,15 @@ def narrow(
         values = [value] if isinstance(value, str) else value
         if not isinstance(values, (list, tuple)) or not all(isinstance(v, str) for v in values):
             raise TypeError(f"the {name} filter takes a name or a list of names")
-        if len(values) > limits.max_filter_values:
-            raise ValueError(f"at most {limits.max_filter_values} values for the {name} filter")
-        for text in values:
+        found = []
+        for text in _bounded_list(name, values, limits):
             text = text.strip()[: limits.max_filter_chars]
             clause = _filter_query(name, text, aliases, f'{name}:"{text}"')
             if clause is not None:
-                clauses.append(clause)
+                found.append(clause)
+        if name in SINGLE_VALUED and len(found) > 1:
+            found = [any_of(*found, label=" OR ".join(c.label for c in found))]
+        clauses.extend(found)
     if not clauses:
         return parsed
 

@@ -7,6 +7,7 @@ import os
 import pty
 import re
 import select
+import shutil
 import socket
 import subprocess
 import time
@@ -62,7 +63,8 @@ def test_suggestion_is_printed(sample):
 @pytest.mark.parametrize("query", ["yang dan di", "", "OR", "date:garbage"])
 def test_nothing_to_search_for_says_so(sample, query):
     result = run(query, cwd=sample)
-    assert result.returncode == 0, result.stderr
+    assert result.returncode == 1, result.stderr  # nothing matched: as grep says it
+    assert "Traceback" not in result.stderr
     assert "Nothing to search for" in result.stdout
     assert "No articles match everything" not in result.stdout
 
@@ -102,7 +104,7 @@ def test_empty_index_with_json_and_facets(tmp_path):
     assert run("index", str(tmp_path / "a.jsonl"), "--index", index_dir).returncode == 1
     for extra in ("--json", "--facets"):
         result = run("banjir", extra, "--index", index_dir)
-        assert result.returncode == 0, result.stderr
+        assert result.returncode == 1, result.stderr  # no match in an empty index
         assert "Traceback" not in result.stderr
     assert json.loads(run("banjir", "--json", "--index", index_dir).stdout)["total"] == 0
     assert run("entities", "--index", index_dir).returncode == 0
@@ -157,7 +159,8 @@ def test_index_piped_prints_no_progress_and_a_no_op_keeps_last_update(tmp_path):
     before = json.loads(run("stats", "--json", "--index", index_dir).stdout)["updated"]
     time.sleep(1.1)
     again = run("index", str(SEED), "--index", index_dir)
-    assert "1 unchanged" in again.stderr and "articles/s" not in again.stderr
+    assert re.fullmatch(r"nothing changed: 1 article unchanged \([\d.]+ s\)\n", again.stderr)
+    assert "articles/s" not in again.stderr
     after = json.loads(run("stats", "--json", "--index", index_dir).stdout)["updated"]
     assert after == before
 
@@ -237,3 +240,170 @@ def test_an_index_of_the_users_own_archive_is_never_rebuilt_unasked(tmp_path):
     rebuilt = run("index", "--rebuild", str(archive), cwd=tmp_path)
     assert rebuilt.returncode == 0, rebuilt.stderr
     assert "Banjir Jakarta" in run("banjir", cwd=tmp_path).stdout
+
+
+# Round two (issue 32) ---------------------------------------------------------------------
+
+
+def test_a_mistyped_option_is_an_error_naming_the_closest_one(sample):
+    typo = run("Jokowi", "--limt", "3", cwd=sample)
+    assert typo.returncode == 2 and typo.stdout == ""
+    assert typo.stderr.strip() == "search: no such option --limt; did you mean --limit?"
+    unknown = run("Jokowi", "--zzzz", cwd=sample)
+    assert unknown.returncode == 2
+    assert "no such option --zzzz; see `search --help`" in unknown.stderr
+    # a single dash is still a word to leave out, and a real option after words still works
+    assert run("Putin", "-Taliban", "--limit", "1", cwd=sample).returncode == 0
+
+
+def test_a_search_with_no_match_exits_1_as_grep_does(sample, tmp_path):
+    assert run("Putin", cwd=sample).returncode == 0
+    none = run("zzqqxxkata", cwd=sample)
+    assert none.returncode == 1 and "No articles match zzqqxxkata." in none.stdout
+    as_json = run("zzqqxxkata", "--json", cwd=sample)
+    assert as_json.returncode == 1 and json.loads(as_json.stdout)["total"] == 0
+    export = run("zzqqxxkata", "--export", str(tmp_path / "none.csv"), cwd=sample)
+    assert export.returncode == 1 and "wrote 0 articles" in export.stderr
+
+
+def test_outside_the_repository_the_missing_index_is_named_with_its_absolute_path(tmp_path):
+    elsewhere = run("Jokowi", cwd=tmp_path)
+    assert elsewhere.returncode == 2
+    assert f"no index in {tmp_path / 'index'}" in elsewhere.stderr
+    assert "--index DIR" in elsewhere.stderr and "$SEARCHER_INDEX" in elsewhere.stderr
+
+
+def test_a_report_prints_as_one_line(sample, tmp_path):
+    from searcher import Archive
+    from tests.conftest import ROOT
+
+    report = Archive(tmp_path / "ix").index([ROOT / "seeds"], entities=True)
+    assert len(report.learned) > 20  # the fields hold the aliases learned ...
+    assert str(report) == report.summary() and "\n" not in str(report)  # ... print does not
+    assert str(report).startswith("374 added, 0 updated, 0 unchanged")
+
+
+def test_a_list_of_sources_or_periods_means_any_of_them_names_all_of_them(sample):
+    from searcher import Archive
+
+    archive = Archive(sample / "index")
+    total = {s: archive.search("", filters={"source": s}).total for s in ("kumparan", "cnn")}
+    both = archive.search("", filters={"source": ["kumparan", "cnn"]})
+    assert min(total.values()) > 0 and both.total == sum(total.values())
+    assert 'source:"kumparan" OR source:"cnn"' in both.understood
+    years = {y: archive.search("", filters={"date": y}).total for y in ("2016", "2017")}
+    either = archive.search("", filters={"date": ["2016", "2017"]})
+    assert min(years.values()) > 0 and either.total == sum(years.values())
+    # two people: articles naming both (a list of names is all of them)
+    people = archive.search("", filters={"person": ["Joko Widodo", "Prabowo Subianto"]})
+    alone = archive.search("", filters={"person": "Prabowo Subianto"})
+    assert 0 < people.total < alone.total
+
+
+def test_colour_follows_no_color_and_the_flags(sample, monkeypatch):
+    from searcher.faces.warm import run_command
+
+    def out(*extra: str) -> str:  # as the warm server runs it for a terminal
+        args = ["query", "Putin", "--limit", "1", "--index", str(sample / "index"), *extra]
+        return run_command(args, str(sample), color=True, columns=0)["out"]
+
+    monkeypatch.chdir(sample)  # run_command moves into the caller's folder: come back after
+    monkeypatch.delenv("NO_COLOR", raising=False)
+    assert "\x1b[1m" in out()
+    assert "\x1b[" not in out("--no-color")
+    monkeypatch.setenv("NO_COLOR", "1")
+    assert "\x1b[" not in out()
+    assert "\x1b[1m" in out("--color")
+
+
+@pytest.fixture(scope="module")
+def repeated_urls(tmp_path_factory, small_archive):
+    """The small archive and a second export repeating five of its stories' URLs."""
+    folder = tmp_path_factory.mktemp("repeats")
+    shutil.copytree(small_archive, folder / "news")
+    rows = [json.loads(line) for line in (folder / "news" / "indosum.jsonl").open()][:5]
+    with open(folder / "news" / "again.jsonl", "w", encoding="utf-8") as out:
+        for n, row in enumerate(rows):
+            url = row.get("url") or f"https://contoh.id/berita/{n}"
+            row.update(id=f"again-{n}", url=url)
+            out.write(json.dumps(row, ensure_ascii=False) + "\n")
+    return folder / "news"
+
+
+def test_problems_are_summarised_by_cause_and_a_rerun_is_one_line(tmp_path, repeated_urls):
+    index_dir = str(tmp_path / "ix")
+    first = run("index", str(repeated_urls), "--index", index_dir, "--no-entities")
+    assert first.returncode == 0, first.stderr
+    lines = first.stderr.strip().splitlines()
+    same = [line for line in lines if line.startswith("skipped:")]
+    assert len(same) == 4  # three of the five shown, then one line for the rest
+    assert same[-1] == "skipped: … and 2 more: same URL as an earlier row (--verbose lists all)"
+    assert lines[-1].startswith("301 added") and "5 skipped" in lines[-1]
+    quiet = run("index", str(repeated_urls), "--index", index_dir, "--rebuild", "-q")
+    assert len(quiet.stderr.strip().splitlines()) == 1 and "5 skipped" in quiet.stderr
+    verbose = run("index", str(repeated_urls), "--index", index_dir, "--rebuild", "-v")
+    assert sum(line.startswith("skipped:") for line in verbose.stderr.splitlines()) == 5
+    again = run("index", str(repeated_urls), "--index", index_dir, "--no-entities")
+    assert again.stderr.strip().splitlines() == [again.stderr.strip()]
+    assert again.stderr.startswith("nothing changed: 301 articles unchanged, 5 skipped as before")
+
+
+def test_the_progress_bar_reaches_its_total_and_never_guesses_hours(tmp_path, repeated_urls):
+    main, secondary = pty.openpty()
+    env = {k: v for k, v in os.environ.items() if k != "SEARCHER_INDEX"}
+    proc = subprocess.Popen(
+        [SEARCH, "index", str(repeated_urls), "--index", str(tmp_path / "ix"), "--no-entities"],
+        stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=secondary, env=env,
+    )  # fmt: skip
+    os.close(secondary)
+    seen = b""
+    while True:
+        ready, _, _ = select.select([main], [], [], 60)
+        if not ready:
+            break
+        try:
+            chunk = os.read(main, 4096)
+        except OSError:
+            break
+        if not chunk:
+            break
+        seen += chunk
+    proc.wait(timeout=60)
+    os.close(main)
+    text = seen.decode("utf-8", "replace")
+    assert proc.returncode == 0, text
+    assert "306/306" in text  # the five skipped rows count as done
+    assert not re.search(r"[1-9]\d*:\d\d:\d\d left", text)  # no hours for a seconds' job
+
+
+def test_help_teaches_the_query_language(tmp_path):
+    bare = run(cwd=tmp_path)
+    assert bare.returncode == 0 and "Missing argument" not in bare.stderr
+    assert "search Putin -Taliban" in bare.stdout and "search --help" in bare.stdout
+    full = run("--help", cwd=tmp_path).stdout
+    for option in ("--limit", "--sort", "--timeline", "--export", "--json", "--facets"):
+        assert f"\n  {option}" in full, option
+    for syntax in ('"hubungan dengan Taliban"', "-ojek", "a OR b", "person:", "date:2017"):
+        assert syntax in full, syntax
+    assert "Exit status: 0 when articles match, 1 when none does" in full
+    index = run("index", "--help", cwd=tmp_path).stdout
+    for name in (".jsonl", ".csv", ".tsv", ".gz", "judul", "isi_berita", "tanggal"):
+        assert name in index, name
+    serve = run("serve", "--help", cwd=tmp_path).stdout
+    for url in ("/api/search?q=", "/export.csv", "/article?id=", "/healthz"):
+        assert url in serve, url
+    options = re.findall(r"^  (--\w+)[^\n]*\n", serve, re.M)
+    assert {"--host", "--port", "--threads", "--index"} <= set(options)
+    for option in ("--host", "--port", "--threads"):
+        line = next(line for line in serve.splitlines() if line.strip().startswith(option))
+        assert len(line.split(None, 2)) == 3, line  # an option, its value, what it does
+
+
+def test_a_typo_beside_right_words_is_suggested_above_the_any_word_results(sample):
+    found = run("Putin", "Tajikistn", cwd=sample)
+    assert found.returncode == 0, found.stderr
+    lines = found.stdout.splitlines()
+    assert lines[0] == "(no article has all the words; showing articles with any of them)"
+    assert lines[1] == "Did you mean: Putin Tajikistan?"
+    fixed = run("Putin", "Tajikistan", cwd=sample)
+    assert "Did you mean" not in fixed.stdout

@@ -56,7 +56,7 @@ def warm_env(tmp_path):
     env.pop("SEARCHER_INDEX", None)
     (tmp_path / "run").mkdir(mode=0o700)
     yield env
-    subprocess.run([SEARCH, "warm", "stop"], env=env, capture_output=True, timeout=60)
+    subprocess.run([SEARCH, "warm", "stop", "--all"], env=env, capture_output=True, timeout=60)
 
 
 def search(env: dict, *args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess:
@@ -67,7 +67,7 @@ def search(env: dict, *args: str, cwd: Path = ROOT) -> subprocess.CompletedProce
 
 def answered(env: dict) -> int:
     """How many queries the running warm servers say they answered (-1: none runs)."""
-    status = search(env, "warm", "status")
+    status = search(env, "warm", "status", "--all")
     counts = [int(line.split("pid")[1].split()[1].replace(",", ""))
               for line in status.stdout.splitlines() if " queries answered" in line]  # fmt: skip
     return sum(counts) if counts else -1
@@ -155,7 +155,7 @@ def test_stop_idle_and_a_removed_index_end_the_server(sample_index, warm_env, tm
     shutil.copytree(sample_index, index)
     search(warm_env, "Jakarta", "--index", str(index))
     wait_for_server(warm_env)
-    stopped = search(warm_env, "warm", "stop")
+    stopped = search(warm_env, "warm", "stop", "--index", str(index))
     assert "stopped 1 warm server" in stopped.stderr
     assert answered(warm_env) == -1
 
@@ -191,3 +191,24 @@ def test_only_queries_over_an_index_folder_go_to_the_server():
     assert not launch.wants_server(["Putin"], {"SEARCHER_WARM": "off"})
     assert launch.index_folder(["x", "--index=ix"], {}, "/tmp") == os.path.realpath("/tmp/ix")
     assert launch.index_folder(["x"], {"SEARCHER_INDEX": "/a"}, "/tmp") == "/a"
+
+
+def test_warm_status_and_stop_act_on_the_current_index_unless_told_all(
+    sample_index, warm_env, tmp_path
+):
+    first, second = tmp_path / "a" / "index", tmp_path / "b" / "index"
+    for index in (first, second):
+        shutil.copytree(sample_index, index)
+        search(warm_env, "Jakarta", cwd=index.parent)
+    deadline = time.monotonic() + 30
+    while len(search(warm_env, "warm", "status", "--all").stdout.splitlines()) < 2:
+        assert time.monotonic() < deadline, "the two warm servers did not start"
+        time.sleep(0.2)
+    mine = search(warm_env, "warm", "status", cwd=first.parent)  # ./index is the first
+    assert [line.split()[0] for line in mine.stdout.splitlines()] == [str(first.resolve())]
+    stopped = search(warm_env, "warm", "stop", cwd=first.parent)
+    assert "stopped 1 warm server" in stopped.stderr
+    left = search(warm_env, "warm", "status", "--all").stdout.splitlines()
+    assert [line.split()[0] for line in left] == [str(second.resolve())]
+    nothing = search(warm_env, "warm", "status", cwd=first.parent)
+    assert f"no warm server is running for {first.resolve()}" in nothing.stderr

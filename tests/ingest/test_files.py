@@ -144,3 +144,11 @@ def test_nothing_indexable_is_an_error_for_the_cli_only(tmp_path):
     (tmp_path / "kosong.txt").write_bytes(b"")
     report = Archive(tmp_path / "ix").index([tmp_path / "kosong.txt"])
     assert report.indexed == 0 and report.skipped == 1
+
+
+def test_a_dash_is_a_dateline_only_when_it_reads_as_one():
+    from searcher.ingest.datelines import split_dateline
+
+    assert split_dateline("Jakarta- Komedian Bedu mengajukan cerai.")[0].place == "Jakarta"
+    for text in ("Go - Jek tumbuh pesat.", "Baru - baru ini hujan.", "Anak-anak bermain."):
+        assert split_dateline(text) == (None, text)

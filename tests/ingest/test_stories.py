@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 
 from benchmarks import duplicates as duplicate_benchmark
 from searcher import Archive
@@ -63,6 +64,13 @@ def test_similar_in_json_cli_and_page(tmp_path):
     client = create_app(archive.path).test_client()
     html = client.get(f"/?q={word}").get_data(as_text=True)
     assert "<summary>+1 berita serupa</summary>" in html
+    # the copy is listed by its headline, outlet and date, not by its id
+    copies = re.findall(r'<details class="similar">.*?</details>', html, re.S)
+    assert copies and not [c for c in copies if re.search(r">salinan-\d<", c)]
+    listed = r'<li><a href="[^"]+">([^<]+)</a> <span class="meta-inline">([^<·]+) · <time'
+    found = re.search(listed, copies[0])
+    assert found and len(found.group(1).strip()) > 15  # a headline, then outlet and date
+    assert found.group(2).strip() in {"mitra", *(r.get("source", "") for r in records)}
     assert "berita serupa" not in client.get(f"/?q={word}&similar=all").get_data(as_text=True)
 
 

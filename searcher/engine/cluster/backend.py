@@ -60,7 +60,7 @@ from searcher.query.tree import (
     scored_parts,
 )  # fmt: skip
 from searcher.query.tree import terms as terms_of
-from searcher.results import Stats
+from searcher.results import Overview, Stats
 from searcher.settings import Settings
 from searcher.text.analysis import analyze
 from searcher.vocabulary import SEARCH_FIELDS
@@ -500,7 +500,11 @@ class SphinxBackend(Shards):
         _, meta = self._read("SELECT id FROM articles LIMIT 1")
         return int(meta.get("total_found", 0))
 
-    def stats(self) -> Stats:
+    def overview(self) -> Overview:
+        """The cluster's articles; their dates and outlets are not counted here yet."""
+        return Overview(self.count())
+
+    def stats(self, terms: bool = False) -> Stats:
         articles = size = 0
         for node in range(len(self.nodes)):
             status = dict(self._sql(node, "SHOW INDEX shard STATUS"))

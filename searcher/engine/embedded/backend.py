@@ -7,18 +7,19 @@ supplies the stored fields and the spelling list.
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 import numpy as np
 
 from searcher.article import Article
-from searcher.engine import Answer, Ranked, Request
+from searcher.engine import Answer, Ranked, Request, date_of_code
 from searcher.engine.embedded import store
 from searcher.engine.embedded.evaluation import Evaluator, Matches, top
 from searcher.engine.embedded.open_index import IndexReading
 from searcher.engine.embedded.postings import IndexView
-from searcher.engine.embedded.suggestions import suggest
+from searcher.engine.embedded.suggestions import Vocabulary, suggest
 from searcher.engine.embedded.whoosh.capabilities import Capabilities, probed
 from searcher.engine.related import distinctive_terms
 from searcher.engine.stored import stored_article
@@ -27,7 +28,7 @@ from searcher.index_run import IndexOptions, IndexReport
 from searcher.names.aliases import AliasTable
 from searcher.names.facets import canonical_entities, count_facets
 from searcher.query.parse import ParsedQuery, word_union
-from searcher.results import Stats
+from searcher.results import Overview, Stats
 from searcher.settings import Settings
 
 
@@ -158,11 +159,14 @@ class EmbeddedBackend:
             ]
             total = matches.total
             suggestion = None
-            if not total:
+            if not total or fell_back:  # a word no article has, or not with the others
                 found = view.remembered(
                     ("suggest", request.query),
-                    lambda: suggest(searcher, evaluator, request.query, limits) or "",
-                )
+                    lambda: suggest(
+                        searcher, evaluator, request.query, limits,
+                        lambda: self._vocabulary(searcher, view),
+                    ) or "",
+                )  # fmt: skip
                 suggestion = found or None
             return Answer(
                 total=total,
@@ -202,6 +206,16 @@ class EmbeddedBackend:
         )
         return count_facets(table, canonical, matches.mask, size)
 
+    def _vocabulary(self, searcher, view: IndexView) -> Vocabulary:
+        """Spelling suggestions' words and names for this index generation."""
+
+        def made() -> Vocabulary:
+            everything = self._facets(searcher, view, Matches(view.live.copy()), None)
+            names = {name: n for found in everything.values() for name, n in found}
+            return Vocabulary(searcher.reader(), names)
+
+        return view.remembered(("vocabulary", self._open.alias_generation), made)
+
     def related(self, article_id: str, limit: int) -> tuple[list[Ranked], set[str]]:
         """Articles most like this one, and the terms that made them so."""
         with self._reading():
@@ -240,16 +254,38 @@ class EmbeddedBackend:
         with self._reading():
             return self._searcher().doc_count()
 
-    def stats(self) -> Stats:
+    def overview(self) -> Overview:
+        """Counted once per index generation: the dates column, and the stored outlets."""
+        with self._reading():
+            searcher = self._searcher()
+            view = self._view_of(searcher)
+            return view.remembered(("overview",), lambda: self._overview(searcher, view))
+
+    @staticmethod
+    def _overview(searcher, view: IndexView) -> Overview:
+        reader = searcher.reader()
+        dates = view.dates(reader)[view.live]
+        dated = dates[dates > 0]
+        first = last = None
+        if len(dated):
+            first, last = (date_of_code(int(f(dated))) for f in (np.min, np.max))
+        sources: Counter = Counter(
+            stored.get("source") or "" for stored in reader.all_stored_fields()
+        )
+        sources.pop("", None)
+        return Overview(view.article_count, first, last, sources.most_common())
+
+    def stats(self, terms: bool = False) -> Stats:
         with self._reading():
             searcher = self._searcher()
             reader = searcher.reader()
-            terms = sum(1 for _ in reader.all_terms())
+            # every term of every segment merged: a second over a few thousand articles
+            counted = sum(1 for _ in reader.all_terms()) if terms else -1
         size = sum(f.stat().st_size for f in store.current_files(self.path))
         meta = store.read_meta(self.path)
         return Stats(
             articles=searcher.doc_count(),
-            terms=terms,
+            terms=counted,
             size_bytes=size,
             schema_version=meta.schema_version if meta else 0,
             updated=meta.updated if meta else "",

@@ -35,7 +35,7 @@ from searcher.errors import (
     IndexVersionMismatch,
 )
 from searcher.text.analysis import analysis_fingerprint
-from searcher.vocabulary import DEFAULT_INDEX_DIR, META_FILE
+from searcher.vocabulary import DEFAULT_INDEX_DIR, INDEX_ENV_VAR, META_FILE
 
 __all__ = [
     "IndexDamaged", "IndexError_", "IndexLocked", "IndexMeta", "IndexMissing",
@@ -195,7 +195,8 @@ def open_current(index_dir: Path) -> tuple[whoosh_index.Index, IndexMeta]:
     meta = read_meta(index_dir)
     if meta is None:
         raise IndexMissing(
-            f"no index in {index_dir}; build one with `search index PATH` (or `--index DIR`)"
+            f"no index in {Path(index_dir).absolute()}; build one there with `search index "
+            f"ARCHIVE`, or point at another with `--index DIR` or ${INDEX_ENV_VAR}"
         )
     reason = stale_reason(meta)
     if reason is not None:

@@ -3,13 +3,17 @@ out, ``--index``/``--backend`` on every command, and one way to fail."""
 
 from __future__ import annotations
 
+import difflib
+import os
 import sys
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import click
 
 from searcher import Archive, SearcherError
+from searcher.faces.cli.help import SHORT_HELP, SYNTAX
 from searcher.vocabulary import BACKEND_ENV_VAR, DEFAULT_INDEX_DIR, INDEX_ENV_VAR
 
 
@@ -31,10 +35,31 @@ class DefaultToQuery(click.Group):
     """
 
     def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        if not args:  # a bare `search`: what to type, not "Missing argument"
+            click.echo(SHORT_HELP)
+            ctx.exit(0)
         own = {name for param in self.get_params(ctx) for name in param.opts}
-        if not args or (args[0] not in self.commands and args[0] not in own):
+        if args[0] not in self.commands and args[0] not in own:
             args = ["query", *args]
         return super().parse_args(ctx, args)
+
+    def format_help(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        """The commands, then the options of a search and the query syntax: most people
+        run ``search WORDS`` and never type ``query``."""
+        super().format_help(ctx, formatter)
+        query = self.commands.get("query")
+        if query is not None:
+            records = [
+                record
+                for param in query.get_params(ctx)
+                if isinstance(param, click.Option) and param.name != "help"
+                and (record := param.get_help_record(ctx))
+            ]  # fmt: skip
+            with formatter.section("Search options (search WORDS... [OPTIONS])"):
+                formatter.write_dl(records)
+        with formatter.section("Query syntax"):
+            lines = SYNTAX.splitlines()
+            formatter.write("".join(f"  {line}\n" if line else "\n" for line in lines))
 
     def invoke(self, ctx: click.Context):
         try:
@@ -47,7 +72,9 @@ class QueryCommand(click.Command):
     """A command whose unknown ``-words`` are query words, not options.
 
     ``search Putin -Taliban`` leaves Taliban out; ``--limit 2`` stays an option wherever
-    it stands, also after ``--`` (which is accepted and dropped, for scripts).
+    it stands, also after ``--`` (which is accepted and dropped, for scripts). A
+    ``--word`` that is no option is a mistyped one, never a word to leave out: one line
+    naming the closest option, exit 2.
     """
 
     def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
@@ -67,9 +94,19 @@ class QueryCommand(click.Command):
                 options.append(arg)
                 if takes_value[name] and "=" not in arg:
                     options.append(next(pending, ""))
+            elif arg.startswith("--"):
+                raise Failure(no_such_option(name, takes_value))
             else:
                 words.append(arg)
         return super().parse_args(ctx, [*options, "--", *words])
+
+
+def no_such_option(name: str, options: Iterable[str]) -> str:
+    """``no such option --limt; did you mean --limit?``"""
+    known = sorted(o for o in options if o.startswith("--"))
+    close = difflib.get_close_matches(name, known, n=1, cutoff=0.6)
+    hint = f"did you mean {close[0]}?" if close else "see `search --help` for the options"
+    return f"no such option {name}; {hint}"
 
 
 @dataclass
@@ -91,7 +128,7 @@ def _remember_backend(ctx: click.Context, _param, value: str | None) -> str | No
     return value
 
 
-_index_folder = click.option(
+index_folder_option = click.option(
     "--index",
     "index_dir",
     type=click.Path(file_okay=False, path_type=Path),
@@ -113,7 +150,7 @@ _backend_option = click.option(
 
 def index_option(command):
     """``--index DIR`` and ``--backend URL``: where the articles are."""
-    return _index_folder(_backend_option(command))
+    return index_folder_option(_backend_option(command))
 
 
 def backend() -> str:
@@ -136,9 +173,14 @@ def archive_of(index_dir: Path) -> Archive:
         raise Failure(str(err)) from err
 
 
-def color() -> bool:
-    """Bold headlines and marks: on a terminal, or when the caller says (the warm
-    server prints for a terminal it is not attached to)."""
+def color(choice: bool | None = None) -> bool:
+    """Bold headlines and marks: as ``--color``/``--no-color`` say; else never when
+    ``$NO_COLOR`` is set (no-color.org); else on a terminal, or when the caller says
+    (the warm server prints for a terminal it is not attached to)."""
+    if choice is not None:
+        return choice
+    if os.environ.get("NO_COLOR"):
+        return False
     ctx = click.get_current_context(silent=True)
     if ctx is not None and ctx.color is not None:
         return ctx.color

@@ -16,7 +16,7 @@ from pathlib import Path
 import click
 
 from searcher import Archive, settings
-from searcher.archive import articles_in
+from searcher.archive import archive_formats, articles_in
 from searcher.faces.cli import render
 from searcher.faces.cli.args import (
     DefaultToQuery,
@@ -25,10 +25,14 @@ from searcher.faces.cli.args import (
     archive_of,
     backend,
     color,
+    index_folder_option,
     index_option,
 )
+from searcher.faces.cli.help import SERVE_URLS
 from searcher.vocabulary import DEFAULT_INDEX_DIR, ORDERS, PERIODS
 
+#: A search that matched nothing exits with this, as ``grep`` does: scripts can tell.
+NO_MATCH = 1
 #: The sample archive shipped with the project, built on first search if no index exists.
 SEEDS_DIR = Path("seeds")
 _LIMITS = settings.DEFAULT.limits
@@ -48,7 +52,17 @@ def main() -> None:
     """
 
 
-@main.command("index")
+class IndexCommand(click.Command):
+    """``search index``, whose help names the formats and columns it reads."""
+
+    def format_epilog(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        with formatter.section("What it reads"):
+            formatter.write(
+                "".join(f"  {line}\n" if line else "\n" for line in archive_formats())
+            )
+
+
+@main.command("index", cls=IndexCommand)
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
 @index_option
 @click.option("--rebuild", is_flag=True, help="Start the index over instead of updating it.")
@@ -77,9 +91,12 @@ def main() -> None:
     "--prune", is_flag=True, help="Remove articles under PATHS whose file or line is gone."
 )
 @click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")
+@click.option("--verbose", "-v", is_flag=True, help="List every problem, not a few per cause.")
+@click.option("--quiet", "-q", is_flag=True, help="Print the summary line alone.")
 def index_command(
-    paths, index_dir, rebuild, wait, no_entities, procs, optimize, prune, as_json
-) -> None:
+    paths, index_dir, rebuild, wait, no_entities, procs, optimize, prune, as_json, verbose,
+    quiet,
+) -> None:  # fmt: skip
     """Index the articles in PATHS (files or folders, recursively)."""
     for path in paths:
         if not path.exists():
@@ -99,9 +116,12 @@ def index_command(
                     "stopped or stuck? (still waiting)", err=True,
                 ),
             )  # fmt: skip
-        finally:
+        except BaseException:
             if bar is not None:
                 bar.close()
+            raise
+        if bar is not None:
+            bar.close(finished=True)
     except KeyboardInterrupt:
         click.echo(
             "\nsearch: interrupted; the index keeps every batch committed so far "
@@ -112,7 +132,7 @@ def index_command(
     if as_json:
         click.echo(render.report_json(report))
     else:
-        render.print_report(report)
+        render.print_report(report, verbosity=0 if quiet else 2 if verbose else 1)
     if report.indexed + report.unchanged == 0:
         sys.exit(1)
 
@@ -135,7 +155,10 @@ def _with_sample(archive: Archive, index_dir: Path) -> None:
     show_default=True,
     help="Hits per page.",
 )
-@click.option("--page", type=click.IntRange(1, _LIMITS.max_page), default=1, show_default=True)
+@click.option(
+    "--page", type=click.IntRange(1, _LIMITS.max_page), default=1, show_default=True,
+    help="Which page of hits (--limit a page).",
+)  # fmt: skip
 @click.option("--facets", is_flag=True, help="Also print the most frequent entities.")
 @click.option(
     "--sort",
@@ -156,9 +179,14 @@ def _with_sample(archive: Archive, index_dir: Path) -> None:
     help="Write every match (not one page) to FILE.csv or FILE.jsonl.",
 )
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
+@click.option(
+    "--color/--no-color", "colored", default=None,
+    help="Bold headlines and matched words (default: on a terminal, unless $NO_COLOR is set).",
+)  # fmt: skip
 def query_command(
-    words, index_dir, limit, page, facets, sort, timeline, every_copy, per, export_path, as_json
-) -> None:
+    words, index_dir, limit, page, facets, sort, timeline, every_copy, per, export_path, as_json,
+    colored,
+) -> None:  # fmt: skip
     """Search the index (this is what `search WORDS…` runs)."""
     archive = archive_of(index_dir)
     query = " ".join(words)
@@ -168,7 +196,7 @@ def query_command(
 
         count = export_file(archive.iter_hits(query, sort=sort), export_path)
         click.echo(f"wrote {count:,} article{'s' if count != 1 else ''} to {export_path}", err=True)
-        return
+        sys.exit(0 if count else NO_MATCH)
     results = archive.search(
         query, limit=limit, page=page, facets=facets or as_json, sort=sort,
         timeline=timeline or as_json, per=per, collapse=not every_copy,
@@ -177,12 +205,14 @@ def query_command(
         click.echo(render.PARTIAL_WARNING, err=True)
     if as_json:
         click.echo(json.dumps(results.to_json(), ensure_ascii=False, indent=2))
-        return
-    render.print_results(results, color=color())
-    if facets:
-        render.print_facets(results)
-    if timeline and results.timeline:
-        render.print_timeline(results)
+    else:
+        render.print_results(results, color=color(colored))
+        if facets:
+            render.print_facets(results)
+        if timeline and results.timeline:
+            render.print_timeline(results)
+    if not results.total:
+        sys.exit(NO_MATCH)
 
 
 @main.command("remove")
@@ -219,13 +249,30 @@ def entities_command(index_dir, label, limit, as_json) -> None:
     render.print_entities(rows, archive.aliases().other_names)
 
 
-@main.command("serve")
+class ServeCommand(click.Command):
+    """``search serve``, whose help names the addresses it answers."""
+
+    def format_epilog(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        with formatter.section("What it serves"):
+            formatter.write("".join(f"  {line}\n" for line in SERVE_URLS.splitlines()))
+
+
+@main.command("serve", cls=ServeCommand)
 @index_option
-@click.option("--host", default="127.0.0.1", show_default=True)
-@click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True)
-@click.option("--threads", type=click.IntRange(1, 64), default=4, show_default=True)
+@click.option(
+    "--host", default="127.0.0.1", show_default=True,
+    help="Address to listen on (0.0.0.0: every interface; the page has no login).",
+)  # fmt: skip
+@click.option(
+    "--port", type=click.IntRange(0, 65535), default=8000, show_default=True,
+    help="Port to listen on (0: any free one, printed at start).",
+)  # fmt: skip
+@click.option(
+    "--threads", type=click.IntRange(1, 64), default=4, show_default=True,
+    help="Requests answered at once.",
+)  # fmt: skip
 def serve_command(index_dir, host, port, threads) -> None:
-    """Serve the search page and JSON API (waitress)."""
+    """Serve the search page and JSON API (waitress) until Ctrl-C."""
     import waitress
 
     from searcher.faces.web import create_app
@@ -257,10 +304,11 @@ def serve_command(index_dir, host, port, threads) -> None:
 
 @main.command("stats")
 @index_option
+@click.option("--terms", is_flag=True, help="Also count the distinct terms (reads them all).")
 @click.option("--json", "as_json", is_flag=True)
-def stats_command(index_dir, as_json) -> None:
-    """How many articles and terms the index holds, its size and age."""
-    stats = archive_of(index_dir).stats()
+def stats_command(index_dir, terms, as_json) -> None:
+    """How many articles the index holds (and terms, with --terms), its size and age."""
+    stats = archive_of(index_dir).stats(terms=terms)
     if as_json:
         click.echo(json.dumps(stats.to_json()))
     else:
@@ -329,23 +377,42 @@ def warm_group() -> None:
     """The background servers that answer repeated searches quickly (SEARCHER_WARM=0: off)."""
 
 
-@warm_group.command("status")
-def warm_status() -> None:
-    """List this user's warm servers: index, process, queries answered, idle time."""
+def _warm_servers(index_dir: Path, every: bool) -> list[tuple[str, dict]]:
+    """The running warm servers (socket, status) of the index folder, or every one."""
     from searcher.faces import warm_client
 
-    running = [s for s in map(warm_client.status, warm_client.servers()) if s]
-    for s in running:
+    wanted = str(index_dir.resolve())
+    found = [(path, warm_client.status(path)) for path in warm_client.servers()]
+    return [(path, s) for path, s in found if s and (every or s.get("index") == wanted)]
+
+
+_every_server = click.option(
+    "--all", "every", is_flag=True, help="Every warm server of this user, not only this index's."
+)
+
+
+@warm_group.command("status")
+@index_folder_option
+@_every_server
+def warm_status(index_dir, every) -> None:
+    """The warm server of the index folder (with --all, every one of this user's):
+    index, process, queries answered, idle time."""
+    running = _warm_servers(index_dir, every)
+    for _, s in running:
         click.echo(f"{s['index']}  pid {s['pid']}  {s['answered']:,} queries answered  "
                    f"idle {s['idle']:,.0f} s")  # fmt: skip
     if not running:
-        click.echo("no warm server is running", err=True)
+        where = "" if every else f" for {index_dir.resolve()}"
+        click.echo(f"no warm server is running{where}", err=True)
 
 
 @warm_group.command("stop")
-def warm_stop() -> None:
-    """Stop every warm server of this user (they also stop by themselves when idle)."""
+@index_folder_option
+@_every_server
+def warm_stop(index_dir, every) -> None:
+    """Stop the warm server of the index folder (with --all, every one of this user's);
+    they also stop by themselves when idle."""
     from searcher.faces import warm_client
 
-    stopped = sum(warm_client.stop(path) for path in warm_client.servers())
+    stopped = sum(warm_client.stop(path) for path, _ in _warm_servers(index_dir, every))
     click.echo(f"stopped {stopped} warm server{'s' if stopped != 1 else ''}", err=True)

@@ -23,18 +23,27 @@ _EIGHTHS = " ▏▎▍▌▋▊▉"
 LABEL_TITLES = {"PER": "people", "LOC": "places", "ORG": "organisations"}
 
 
+#: Seconds and share of the work done before a time left is shown: click's own estimate
+#: counts the seconds before the first article as the time one article takes (13:20:45
+#: for a 56-second job), and the first seconds load the tagger and start the workers.
+ETA_AFTER_SECONDS = 3.0
+ETA_AFTER_SHARE = 0.02
+
+
 class ProgressBar:
     """A progress bar on a terminal's stderr: articles done of the total, rate, time left.
 
-    The total is counted before indexing starts (a quick pass over the files); nothing is
-    drawn when stderr is not a terminal, so logs and pipes stay clean.
+    The total is counted before indexing starts (a quick pass over the files); skipped
+    rows count as done, so the bar reaches it. Time left is the run's own rate over what
+    remains, shown once the rate means something. Nothing is drawn when stderr is not a
+    terminal, so logs and pipes stay clean.
     """
 
     def __init__(self, total: int) -> None:
         self.total = max(1, total)
         self.bar = click.progressbar(
             length=self.total, label="indexing", file=sys.stderr, show_pos=True,
-            show_eta=True, item_show_func=lambda rate: rate, width=24,
+            show_eta=False, item_show_func=lambda text: text, width=24,
         )  # fmt: skip
         self.bar.__enter__()
         self.shown = 0
@@ -46,18 +55,54 @@ class ProgressBar:
             return
         self.last = now
         done = min(report.done, self.total)
-        rate = report.done / report.seconds if report.seconds else 0.0
-        self.bar.update(done - self.shown, f"{rate:,.0f} articles/s")
+        self.bar.update(done - self.shown, self.rate_and_time_left(done, report.seconds))
         self.shown = done
 
-    def close(self) -> None:
+    def rate_and_time_left(self, done: int, seconds: float) -> str:
+        """``310 articles/s, 0:00:42 left`` (the time left once it means something)."""
+        rate = done / seconds if seconds else 0.0
+        text = f"{rate:,.0f} articles/s"
+        if rate and seconds >= ETA_AFTER_SECONDS and done >= ETA_AFTER_SHARE * self.total:
+            left = int((self.total - done) / rate)
+            text += f", {left // 3600}:{left // 60 % 60:02d}:{left % 60:02d} left"
+        return text
+
+    def close(self, finished: bool = False) -> None:
+        """Take the bar off the terminal; a finished run first fills it."""
+        if finished and self.shown < self.total:
+            self.bar.update(self.total - self.shown, "done")
+            self.shown = self.total
         self.bar.render_finish()
         click.echo("\r\033[K", err=True, nl=False)
 
 
-def print_report(report: IndexReport) -> None:
-    for problem in report.problems:
-        click.echo(f"{problem.kind}: {problem}", err=True)
+#: Problems of one cause listed before the rest are counted (``--verbose`` lists all).
+EXAMPLES_PER_CAUSE = 3
+
+
+def print_report(report: IndexReport, verbosity: int = 1) -> None:
+    """The run's problems and its summary line on stderr. ``verbosity`` 0 prints the
+    summary alone, 1 the problems by cause with the first few of each, 2 every problem.
+    A run that changed nothing says so in one line."""
+    if report.changed_nothing and verbosity < 2:
+        skipped = f", {report.skipped:,} skipped as before" if report.skipped else ""
+        count = report.unchanged
+        click.echo(
+            f"nothing changed: {count:,} article{'s' if count != 1 else ''} unchanged"
+            f"{skipped} ({report.seconds:,.1f} s)",
+            err=True,
+        )
+        return
+    if verbosity >= 2:
+        for problem in report.problems:
+            click.echo(f"{problem.kind}: {problem}", err=True)
+    elif verbosity == 1:
+        for (kind, cause), found in report.causes().items():
+            for problem in found[:EXAMPLES_PER_CAUSE]:
+                click.echo(f"{kind}: {problem}", err=True)
+            if len(found) > EXAMPLES_PER_CAUSE:
+                more = len(found) - EXAMPLES_PER_CAUSE
+                click.echo(f"{kind}: … and {more:,} more: {cause} (--verbose lists all)", err=True)
     click.echo(report.summary(), err=True)
 
 
@@ -96,6 +141,8 @@ def forms(others: list[str] | None) -> str:
 def print_results(results: Results, color: bool) -> None:
     if results.fallback:
         click.echo(f"({results.fallback})")
+        if results.suggestion:
+            click.echo(f"Did you mean: {results.suggestion}?")
     for note in results.notes:
         click.echo(f"({note})")
     first = (results.page - 1) * results.limit + 1

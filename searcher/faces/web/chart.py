@@ -13,8 +13,12 @@ from searcher.results import Period
 
 #: The drawing's size in SVG units; it scales to the width of the page.
 WIDTH, HEIGHT = 640, 120
-#: Room below the bars for the first and last period's names.
-AXIS = 18
+#: Room below the bars (the periods' names are HTML under the drawing, not SVG text:
+#: SVG text shrinks with the drawing, to 6 px on a phone).
+AXIS = 4
+#: Periods named under the chart, evenly spaced, the first and last among them; a
+#: phone shows every other one (``style.css``).
+TICKS = 7
 
 
 @dataclass(frozen=True)
@@ -51,3 +55,25 @@ def bars(periods: list[Period], per: str) -> list[Bar]:
             )
         )
     return drawn
+
+
+@dataclass(frozen=True)
+class Tick:
+    """A period's name under the chart, at ``left`` percent of its width."""
+
+    left: float
+    label: str
+
+
+def ticks(drawn: list[Bar], most: int = TICKS) -> list[Tick]:
+    """Up to ``most`` evenly spaced bars' names, the first and the last among them."""
+    if not drawn:
+        return []
+    if len(drawn) <= most:
+        chosen = list(range(len(drawn)))
+    else:
+        chosen = sorted({round(n * (len(drawn) - 1) / (most - 1)) for n in range(most)})
+    return [
+        Tick(round((drawn[n].x + drawn[n].width / 2) / WIDTH * 100, 2), drawn[n].label)
+        for n in chosen
+    ]

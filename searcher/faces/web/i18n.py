@@ -3,6 +3,9 @@ Indonesian dates."""
 
 from __future__ import annotations
 
+import re
+from datetime import date
+
 from searcher.article import has_time
 from searcher.results import Period
 
@@ -61,3 +64,42 @@ def short_label(period: Period, per: str) -> str:
     if per == "month":
         return f"{MONTHS_ID[period.start.month - 1]} {period.start.year}"
     return str(period.start.year)
+
+
+#: The parser's words, as the page says them (``searcher.query.parse`` renders English).
+OPERATORS_ID = {"AND": "DAN", "OR": "ATAU", "NOT": "TANPA"}
+FIELDS_ID = {
+    "person": "tokoh", "place": "tempat", "org": "organisasi", "entity": "entitas",
+    "source": "sumber", "headline": "judul", "kicker": "kicker", "body": "isi",
+}  # fmt: skip
+_UNDERSTOOD = re.compile(
+    r'(?P<quoted>"[^"]*")|(?P<date>date:(?P<start>[\d-]*)\.\.(?P<stop>[\d-]*))'
+    r"|(?P<field>\b(?:" + "|".join(FIELDS_ID) + r"):)|(?P<op>\b(?:AND|OR|NOT)\b)"
+)
+
+
+def _day(text: str) -> str:
+    try:
+        day = date.fromisoformat(text)
+    except ValueError:
+        return text
+    return f"{day.day} {MONTHS_ID[day.month - 1]} {day.year}"
+
+
+def understood_id(understood: str) -> str:
+    """How a query was understood, in the page's Indonesian: ``Jokowi DAN tokoh:"Prabowo"
+    TANPA banjir``, ``tanggal: 1 Jan 2025 – 31 Des 2025``; quoted names stay as typed."""
+
+    def say(match: re.Match) -> str:
+        if match.group("quoted"):
+            return match.group("quoted")
+        if match.group("date"):
+            start, stop = _day(match.group("start")), _day(match.group("stop"))
+            if start and stop:
+                return f"tanggal: {start} – {stop}"
+            return f"tanggal: sejak {start}" if start else f"tanggal: sampai {stop}"
+        if match.group("field"):
+            return FIELDS_ID[match.group("field")[:-1]] + ":"
+        return OPERATORS_ID[match.group("op")]
+
+    return _UNDERSTOOD.sub(say, understood)

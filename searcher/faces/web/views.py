@@ -33,11 +33,13 @@ from searcher.faces.web import chart
 from searcher.faces.web.i18n import (
     CHIP_LABELS,
     FACET_LABELS,
+    FIELDS_ID,
     FILTERS,
     SORTS_ID,
     BadRequest,
     catatan,
     indonesian_date,
+    understood_id,
 )
 
 
@@ -176,10 +178,16 @@ def search_page():
         years = [{"name": p.label, "count": p.count, "active": filters.get("date") == p.label,
                   "href": link(**{**base, "date": p.label})}
                  for p in results.years if p.count]  # fmt: skip
-    timeline = []
+    timeline, ticks = [], []
     if results and len(results.timeline) > 1:
-        timeline = [{"bar": bar, "href": link(**{**base, "date": bar.date})}
-                    for bar in chart.bars(results.timeline, results.per)]  # fmt: skip
+        drawn = chart.bars(results.timeline, results.per)
+        timeline = [{"bar": bar, "href": link(**{**base, "date": bar.date})} for bar in drawn]
+        ticks = chart.ticks(drawn)
+    copies = {
+        other: _archive().article(other)
+        for hit in (results.hits if results else [])
+        for other in hit.similar
+    }
     facets = []
     if results:
         for label, field in FACET_LABELS.items():
@@ -209,8 +217,34 @@ def search_page():
     return render_template(
         "search.html", q=typed, results=results, chips=chips, facets=facets, pages=pages,
         suggestion=suggestion, page=page, sorts=sorts, years=years, timeline=timeline,
-        chart_size=(chart.WIDTH, chart.HEIGHT), export=export,
+        chart_size=(chart.WIDTH, chart.HEIGHT), export=export, ticks=ticks, copies=copies,
+        overview=_home() if results is None else None,
+        understood=understood_id(results.understood) if results else "",
     )  # fmt: skip
+
+
+#: Example searches the home page offers: the most named people, places and
+#: organisations of the archive (so each finds something), one of each kind first.
+EXAMPLES = 6
+
+
+def _home() -> dict:
+    """What the archive holds and searches that work on it, for the empty page."""
+    archive = _archive()
+    overview = archive.overview()
+    examples = []
+    for label, field in FACET_LABELS.items():
+        examples += [(field, name) for name, _, _ in archive.top_entities(label, 2)]
+    examples.sort(key=lambda pair: list(FACET_LABELS.values()).index(pair[0]))
+    ordered = examples[::2] + examples[1::2]  # one of each kind, then the seconds
+    return {
+        "overview": overview,
+        "examples": [
+            {"text": query, "href": link(q=query)}
+            for query in (f'{FIELDS_ID[field]}:"{name}"' for field, name in ordered[:EXAMPLES])
+        ],
+        "sources": overview.sources[:8],
+    }
 
 
 @pages.get("/export.csv")

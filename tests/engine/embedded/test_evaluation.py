@@ -218,3 +218,18 @@ def test_scores_equal_whooshs_after_articles_are_removed(small_archive, tmp_path
         assert set(matches.docnums().tolist()) == set(expected)
         for docnum, score in expected.items():
             assert matches.scores[docnum] == pytest.approx(score, rel=1e-9)
+
+
+def test_misspelt_words_and_names_inside_longer_queries_get_a_suggestion(small_index):
+    """A typo anywhere in a query, answered with any word alone, is corrected too."""
+    expected = {
+        "Setya Novantoo": "Setya Novanto",  # a name the archive names
+        "Anis Baswedan": "Anies Baswedan",  # each word alone is a word; the name is not
+        "kebakran": "kebakaran",  # a surface word, though the index holds its stem
+        "Jokowwi banjir": "Jokowi banjir",  # a typo beside a word that is right
+    }
+    for typed, meant in expected.items():
+        found = small_index.search(typed)
+        assert found.suggestion == meant, (typed, found.suggestion)
+    assert small_index.search("Setya Novanto").suggestion is None
+    assert small_index.search("Anies Baswedan").suggestion is None

@@ -175,3 +175,34 @@ def test_sort_years_export_and_related_in_chromium(server, tmp_path):
         title = related.first.inner_text()
         related.first.click()
         expect(page.locator("article h1")).to_have_text(title)
+
+
+@pytest.mark.parametrize(("width", "height", "labels"), [(1280, 900, 5), (390, 844, 3)])
+def test_the_page_says_what_it_holds_in_indonesian_with_a_readable_timeline(
+    server, tmp_path, width, height, labels
+):
+    from playwright.sync_api import expect
+
+    with browser_page(tmp_path, width, height) as page:
+        page.goto(server + "/")
+        holds = page.locator("p.holds")
+        expect(holds).to_contain_text("Arsip ini memuat 153 artikel, terbit 3 Sep 2016 sampai ")
+        examples = page.locator("p.examples a")
+        assert examples.count() >= 3
+        example = examples.first.inner_text()
+        examples.first.click()
+        expect(page.locator("p.summary")).to_contain_text(" artikel untuk ")
+        assert page.locator("li.hit").count() >= 1, example
+
+        page.goto(server + "/?q=Jakarta+OR+banjir+-kebakaran")
+        summary = page.locator("p.summary strong").inner_text()
+        assert "ATAU" in summary and "TANPA" in summary and " OR " not in summary
+        shown = [s for s in page.locator(".timeline .axis span").all() if s.is_visible()]
+        assert len(shown) >= labels
+        for span in shown:
+            size = span.evaluate("s => parseFloat(getComputedStyle(s).fontSize)")
+            assert size >= 12, (span.inner_text(), size)
+        overflow = page.evaluate("document.documentElement.scrollWidth - innerWidth")
+        assert overflow <= 0  # no horizontal scroll
+        page.screenshot(path=str(tmp_path / f"timeline-{width}.png"), full_page=False)
+    assert (tmp_path / f"timeline-{width}.png").stat().st_size > 10_000

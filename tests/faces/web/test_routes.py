@@ -27,7 +27,7 @@ def test_results_with_marks_entities_and_facets(client):
     assert f'href="{SEED_LINK}&amp;q=Taliban+Tajikistan"' in html
     assert "<span>Vladimir Putin</span>" in html  # entities of the hit
     assert 'href="/?q=Taliban+Tajikistan&amp;person=Vladimir+Putin"' in html  # facet link
-    assert "1 artikel untuk <strong>Taliban AND Tajikistan</strong>" in html
+    assert "1 artikel untuk <strong>Taliban DAN Tajikistan</strong>" in html  # the page's words
 
 
 def test_facet_filter_shows_a_removable_chip(client):
