@@ -13,6 +13,7 @@ from importlib import import_module
 _EXPORTS = {
     "Archive": "searcher.archive",
     "Hit": "searcher.results",
+    "Overview": "searcher.results",
     "Results": "searcher.results",
     "Stats": "searcher.results",
     "Article": "searcher.article",
@@ -32,6 +33,7 @@ __all__ = [
     "IndexLocked",
     "IndexMissing",
     "IndexReport",
+    "Overview",
     "Problem",
     "Results",
     "SearcherError",
@@ -47,7 +49,7 @@ if TYPE_CHECKING:
     from searcher.article import Article, Problem
     from searcher.errors import IndexLocked, IndexMissing, SearcherError, WorkerDied
     from searcher.index_run import IndexReport
-    from searcher.results import Hit, Results, Stats
+    from searcher.results import Hit, Overview, Results, Stats
     from searcher.settings import Settings
 
 

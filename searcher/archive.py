@@ -32,6 +32,7 @@ from searcher.research.timeline import count_periods
 from searcher.results import Hit, Overview, Results, Stats
 from searcher.settings import DEFAULT_INDEX_DIR, INDEX_ENV_VAR, Settings
 from searcher.text.snippets import headline_prefix, highlight, make_snippet
+from searcher.text.spans import find_spans
 from searcher.vocabulary import MATCH_MODES, ORDERS, PERIODS
 
 __all__ = ["Archive", "Hit", "Results", "Stats", "MATCH_MODES"]
@@ -309,6 +310,12 @@ class Archive:
         on a page."""
         terms = parse(query, settings=self.settings).terms if query else set()
         return [highlight(text, terms) for text in texts]
+
+    def marks(self, text: str, query: str) -> list[tuple[int, int]]:
+        """``(start, end)`` of every word of ``text`` that ``query`` matches (every form
+        and alias it searches for): for a terminal to mark as the page does."""
+        terms = parse(query, settings=self.settings).terms if query else set()
+        return [(start, end) for _, start, end in find_spans(text, terms)] if terms else []
 
     def related(self, article_id: str, limit: int = 5) -> list[Hit]:
         """Up to ``limit`` articles most like this one: the same people, places and

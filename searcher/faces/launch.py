@@ -23,8 +23,8 @@ from searcher.vocabulary import BACKEND_ENV_VAR, DEFAULT_INDEX_DIR, INDEX_ENV_VA
 
 #: First words that are not a query: the other subcommands and the group's own options.
 NOT_A_QUERY = frozenset(
-    {"index", "stats", "entities", "serve", "cluster", "remove", "warm", "-h", "--help",
-     "--version"}
+    {"index", "stats", "entities", "serve", "cluster", "remove", "warm", "show", "related",
+     "-h", "--help", "--version"}
 )  # fmt: skip
 
 

@@ -1,7 +1,7 @@
 """Spelling: which known words are one or two edits from a typed one, nearest first.
 
 The words are surface forms (``kebakaran``, not its stem ``bakar``): the shipped
-Indonesian list (``data/spelling-words.tsv``, from wordfreq) and whatever words the
+Indonesian list (``wordlists.spelling_words``, from wordfreq) and whatever words the
 caller adds (an archive's own names). A candidate is ranked by its edit distance
 (Damerau-Levenshtein: a swapped pair of letters is one edit), so one edit on a common
 word beats two on a rarer name (``kebakran`` is ``kebakaran``, not ``kebayoran``).
@@ -10,25 +10,11 @@ word beats two on a rarer name (``kebakran`` is ``kebakaran``, not ``kebayoran``
 from __future__ import annotations
 
 from collections.abc import Iterable
-from functools import lru_cache
-from importlib import resources
 
 LETTERS = "abcdefghijklmnopqrstuvwxyz"
 #: Words this long or longer may be two edits off; shorter ones only one (two edits on
 #: a four-letter word make another word, not a typo).
 TWO_EDITS_FROM = 6
-
-
-@lru_cache(maxsize=1)
-def shipped_words() -> dict[str, float]:
-    """The Indonesian words of ``data/spelling-words.tsv`` with their Zipf frequency."""
-    path = resources.files("searcher").joinpath("data/spelling-words.tsv")
-    words: dict[str, float] = {}
-    for line in path.read_text("utf-8").splitlines():
-        if line and not line.startswith("#"):
-            word, _, zipf = line.partition("\t")
-            words[word] = float(zipf)
-    return words
 
 
 def one_edit(word: str) -> set[str]:

@@ -165,12 +165,13 @@ def test_index_piped_prints_no_progress_and_a_no_op_keeps_last_update(tmp_path):
     assert after == before
 
 
-def test_index_on_a_terminal_shows_a_progress_bar_with_total(tmp_path, small_archive):
-    """stderr is a pseudo-terminal, as when a person runs the command."""
+def index_on_a_terminal(archive, index_dir) -> tuple[int, str]:
+    """``search index`` with stderr a pseudo-terminal, as when a person runs it: its exit
+    code and everything it drew there."""
     main, secondary = pty.openpty()
     env = {k: v for k, v in os.environ.items() if k != "SEARCHER_INDEX"}
     proc = subprocess.Popen(
-        [SEARCH, "index", str(small_archive), "--index", str(tmp_path / "ix"), "--no-entities"],
+        [SEARCH, "index", str(archive), "--index", str(index_dir), "--no-entities"],
         stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=secondary, env=env,
     )  # fmt: skip
     os.close(secondary)
@@ -188,8 +189,13 @@ def test_index_on_a_terminal_shows_a_progress_bar_with_total(tmp_path, small_arc
         seen += chunk
     proc.wait(timeout=60)
     os.close(main)
-    text = seen.decode("utf-8", "replace")
-    assert proc.returncode == 0, text
+    return proc.returncode, seen.decode("utf-8", "replace")
+
+
+def test_index_on_a_terminal_shows_a_progress_bar_with_total(tmp_path, small_archive):
+    """stderr is a pseudo-terminal, as when a person runs the command."""
+    code, text = index_on_a_terminal(small_archive, tmp_path / "ix")
+    assert code == 0, text
     assert "indexing" in text and "301/301" in text  # the total was counted up front
     assert "articles/s" in text
     assert "301 added" in text
@@ -349,29 +355,8 @@ def test_problems_are_summarised_by_cause_and_a_rerun_is_one_line(tmp_path, repe
 
 
 def test_the_progress_bar_reaches_its_total_and_never_guesses_hours(tmp_path, repeated_urls):
-    main, secondary = pty.openpty()
-    env = {k: v for k, v in os.environ.items() if k != "SEARCHER_INDEX"}
-    proc = subprocess.Popen(
-        [SEARCH, "index", str(repeated_urls), "--index", str(tmp_path / "ix"), "--no-entities"],
-        stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=secondary, env=env,
-    )  # fmt: skip
-    os.close(secondary)
-    seen = b""
-    while True:
-        ready, _, _ = select.select([main], [], [], 60)
-        if not ready:
-            break
-        try:
-            chunk = os.read(main, 4096)
-        except OSError:
-            break
-        if not chunk:
-            break
-        seen += chunk
-    proc.wait(timeout=60)
-    os.close(main)
-    text = seen.decode("utf-8", "replace")
-    assert proc.returncode == 0, text
+    code, text = index_on_a_terminal(repeated_urls, tmp_path / "ix")
+    assert code == 0, text
     assert "306/306" in text  # the five skipped rows count as done
     assert not re.search(r"[1-9]\d*:\d\d:\d\d left", text)  # no hours for a seconds' job
 
@@ -407,3 +392,39 @@ def test_a_typo_beside_right_words_is_suggested_above_the_any_word_results(sampl
     assert lines[1] == "Did you mean: Putin Tajikistan?"
     fixed = run("Putin", "Tajikistan", cwd=sample)
     assert "Did you mean" not in fixed.stdout
+
+
+def test_color_forced_on_a_pipe_keeps_its_styles(sample):
+    piped = run("Taliban", "--color", "--limit", "1", cwd=sample)
+    assert "\x1b[1mPutin ingin membangun hubungan dengan Taliban\x1b[0m" in piped.stdout
+    assert "\x1b[" not in run("Taliban", "--limit", "1", cwd=sample).stdout
+
+
+def test_show_prints_an_article_to_read_and_related_its_stories(sample):
+    from tests.conftest import SEED_ID
+
+    shown = run("show", SEED_ID, "--query", "Taliban", "--color", cwd=sample)
+    assert shown.returncode == 0, shown.stderr
+    lines = shown.stdout.splitlines()
+    assert lines[0] == "\x1b[1mPutin ingin membangun hubungan dengan Taliban\x1b[0m"
+    assert lines[1] == f"Kunjungan ke Tajikistan · {SEED_ID}"
+    assert any(line.startswith("people: Vladimir Putin") for line in lines)
+    body = [line for line in lines[5:] if line]
+    plain = run("show", SEED_ID, cwd=sample).stdout.splitlines()
+    assert max(len(line) for line in plain[5:]) <= 100  # wrapped to the terminal
+    assert "radikal \x1b[1mTaliban\x1b[0m." in "\n".join(body)  # the query's words marked
+    data = json.loads(run("show", SEED_ID, "--json", cwd=sample).stdout)
+    assert data["id"] == SEED_ID and "Vladimir Putin" in data["entities"]["PER"]
+    assert data["body"].startswith("Presiden Rusia Putin melakukan perjalanan")
+    missing = run("show", "tidak-ada", cwd=sample)
+    assert missing.returncode == 2 and "Traceback" not in missing.stderr
+    assert missing.stderr.startswith("search: no article with the id 'tidak-ada' in ")
+
+    related = run("related", SEED_ID, "--limit", "3", cwd=sample)
+    assert related.returncode == 0, related.stderr
+    numbered = [line for line in related.stdout.splitlines() if re.match(r"^\d\. ", line)]
+    assert len(numbered) == 3
+    as_json = json.loads(run("related", SEED_ID, "--limit", "3", "--json", cwd=sample).stdout)
+    assert [h["headline"] for h in as_json] == [line[3:] for line in numbered]
+    assert SEED_ID not in {h["id"] for h in as_json}
+    assert run("related", "tidak-ada", cwd=sample).returncode == 2

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from searcher.text.spelling import candidates, distance, one_edit, shipped_words
+from searcher.text.spelling import candidates, distance, one_edit
+from searcher.text.wordlists import spelling_words
 
 
 def test_one_edit_on_a_common_word_beats_two_on_a_place_name():
     assert candidates("kebakran", {"kebakaran", "kebayoran"}) == [(1, "kebakaran")]
-    assert candidates("kebakran", set(shipped_words()))[0] == (1, "kebakaran")
+    assert candidates("kebakran", set(spelling_words()))[0] == (1, "kebakaran")
 
 
 def test_a_swapped_pair_of_letters_is_one_edit():
@@ -25,6 +26,6 @@ def test_short_words_are_not_corrected_two_edits_away():
 
 
 def test_the_shipped_words_are_surface_words_not_stems():
-    words = shipped_words()
+    words = spelling_words()
     assert {"kebakaran", "pemerintahan", "penembakan"} <= set(words)
     assert words["yang"] > words["kebakaran"] > 3

@@ -21,7 +21,8 @@ from searcher.engine.embedded.evaluation import Evaluator
 from searcher.query.parse import parse
 from searcher.settings import Limits
 from searcher.text.analysis import analyze
-from searcher.text.spelling import candidates, distance, shipped_words
+from searcher.text.spelling import candidates, distance
+from searcher.text.wordlists import spelling_words
 
 _PLAIN_WORD = re.compile(r"(?<![\w:\"-])([^\W\d_]{3,})(?![\w:])")
 #: Two or more capitalised words in a row: a name as typed.
@@ -40,7 +41,7 @@ class Vocabulary:
         self.reader = reader
         #: Entity name -> articles naming it (every label, canonical names merged).
         self.names = names
-        self.words = set(shipped_words())
+        self.words = set(spelling_words())
         self.words.update(w for name in names for w in name.lower().split() if w.isalpha())
 
     def articles(self, word: str) -> int:

@@ -177,11 +177,13 @@ def color(choice: bool | None = None) -> bool:
     """Bold headlines and marks: as ``--color``/``--no-color`` say; else never when
     ``$NO_COLOR`` is set (no-color.org); else on a terminal, or when the caller says
     (the warm server prints for a terminal it is not attached to)."""
+    ctx = click.get_current_context(silent=True)
     if choice is not None:
+        if ctx is not None:
+            ctx.color = choice  # click.echo keeps (or strips) the styles as told, piped too
         return choice
     if os.environ.get("NO_COLOR"):
         return False
-    ctx = click.get_current_context(silent=True)
     if ctx is not None and ctx.color is not None:
         return ctx.color
     return sys.stdout.isatty()

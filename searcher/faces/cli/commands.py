@@ -229,6 +229,41 @@ def remove_command(ids, index_dir, wait) -> None:
         raise Failure(f"not in the index: {', '.join(missing)}")
 
 
+@main.command("show")
+@click.argument("article_id", metavar="ID")
+@index_option
+@click.option("--query", "-q", default="", help="Mark the words this query matches.")
+@click.option("--json", "as_json", is_flag=True, help="Print the article as one JSON object.")
+@click.option("--color/--no-color", "colored", default=None, help="Bold headline and marks.")
+def show_command(article_id, index_dir, query, as_json, colored) -> None:
+    """Print the article with this ID (as search lists it) to read in the terminal."""
+    archive = archive_of(index_dir)
+    article = archive.article(article_id)
+    if article is None:
+        raise Failure(f"no article with the id {article_id!r} in {archive.location}")
+    if as_json:
+        click.echo(render.article_json(article))
+        return
+    render.print_article(article, lambda text: archive.marks(text, query), color(colored))
+
+
+@main.command("related")
+@click.argument("article_id", metavar="ID")
+@index_option
+@click.option("--limit", type=click.IntRange(1, _LIMITS.max_limit), default=5, show_default=True)
+@click.option("--json", "as_json", is_flag=True, help="Print the related stories as JSON.")
+def related_command(article_id, index_dir, limit, as_json) -> None:
+    """The stories most like the article with this ID: the same names and distinctive words."""
+    archive = archive_of(index_dir)
+    if archive.article(article_id) is None:
+        raise Failure(f"no article with the id {article_id!r} in {archive.location}")
+    hits = archive.related(article_id, limit)
+    if as_json:
+        click.echo(json.dumps([hit.to_json() for hit in hits], ensure_ascii=False, indent=2))
+    else:
+        render.print_related(hits)
+
+
 @main.command("entities")
 @index_option
 @click.option(

@@ -4,12 +4,14 @@ reports, and the progress bar of an indexing run."""
 from __future__ import annotations
 
 import json
+import shutil
 import sys
+import textwrap
 import time
 
 import click
 
-from searcher import IndexReport, Results, Stats
+from searcher import Article, Hit, IndexReport, Results, Stats
 from searcher.article import has_time
 
 #: Said on stderr when a shard of a cluster did not answer.
@@ -230,3 +232,61 @@ def print_stats(stats: Stats) -> None:
         click.echo(f"schema version: {stats.schema_version}")
     if stats.updated:
         click.echo(f"last update:    {stats.updated}")
+
+
+def _bold(text: str, marks: list[tuple[int, int]], color: bool) -> str:
+    """``text`` with the marked spans in bold (plain without colour)."""
+    if not color or not marks:
+        return text
+    parts, cursor = [], 0
+    for start, end in marks:
+        parts += [text[cursor:start], click.style(text[start:end], bold=True)]
+        cursor = end
+    return "".join(parts) + text[cursor:]
+
+
+def print_article(article: Article, marks, color: bool, width: int | None = None) -> None:
+    """One article to read in a terminal: headline, where and when, its names, then the
+    body wrapped to the terminal, the query's words in bold. ``marks(text)`` are the
+    spans to mark in a text."""
+    width = width or min(100, shutil.get_terminal_size((80, 24)).columns)
+    title = click.style(article.headline, bold=True) if color else article.headline
+    click.echo(title)
+    meta = [
+        article.kicker,
+        date_text(article.date) if article.date else article.date_text,
+        article.source,
+        article.id,
+    ]
+    click.echo(" · ".join(m for m in meta if m))
+    if article.url:
+        click.echo(article.url)
+    for label, names in article.names().items():
+        if names:
+            click.echo(f"{LABEL_TITLES.get(label, label)}: {', '.join(names)}")
+    for paragraph in article.body.split("\n\n"):
+        click.echo()
+        # wrap first, then mark each line: the spans of a line are those of its text
+        for line in textwrap.wrap(paragraph, width=width) or [""]:
+            click.echo(_bold(line, marks(line), color))
+
+
+def article_json(article: Article) -> str:
+    return json.dumps(
+        {
+            "id": article.id, "headline": article.headline, "kicker": article.kicker,
+            "date": article.date.isoformat() if article.date else None,
+            "date_text": article.date_text, "source": article.source, "url": article.url,
+            "path": article.path, "entities": article.names(), "body": article.body,
+        },
+        ensure_ascii=False,
+        indent=2,
+    )  # fmt: skip
+
+
+def print_related(hits: list[Hit]) -> None:
+    """One line each: the date, the outlet, the headline, the id to ``show``."""
+    for n, hit in enumerate(hits, start=1):
+        when = date_text(hit.date) if hit.date else hit.date_text
+        meta = " · ".join(m for m in (when, hit.source) if m)
+        click.echo(f"{n}. {hit.headline}\n   {meta}{' · ' if meta else ''}{hit.id}")

@@ -232,11 +232,12 @@ def _home() -> dict:
     """What the archive holds and searches that work on it, for the empty page."""
     archive = _archive()
     overview = archive.overview()
-    examples = []
-    for label, field in FACET_LABELS.items():
-        examples += [(field, name) for name, _, _ in archive.top_entities(label, 2)]
-    examples.sort(key=lambda pair: list(FACET_LABELS.values()).index(pair[0]))
-    ordered = examples[::2] + examples[1::2]  # one of each kind, then the seconds
+    named = archive.top_entities(None, 1000)  # every label, most named first: one count
+    by_kind = [[n for n, lab, _ in named if lab == label][:2] for label in FACET_LABELS]
+    fields = list(FACET_LABELS.values())
+    # one of each kind first, then the second of each
+    ordered = [(fields[k], found[rank]) for rank in (0, 1)
+               for k, found in enumerate(by_kind) if len(found) > rank]  # fmt: skip
     return {
         "overview": overview,
         "examples": [
