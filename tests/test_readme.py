@@ -72,6 +72,10 @@ def test_readme_example_returns_results(fresh_clone, words):
         assert len(output.splitlines()) >= 5
     elif words[0] == "stats":
         assert "articles:" in output
+    elif words[0] == "show":
+        assert output.splitlines()[0] and len(output.splitlines()) > 5  # headline ... body
+    elif words[0] == "related":
+        assert re.search(r"^1\. \S", output, re.M), output
     else:
         assert re.search(r"^\d[\d,]* articles? match", output, re.M), output
         assert "No articles match" not in output
@@ -85,7 +89,9 @@ def test_readme_python_example_runs(fresh_clone):
     )  # fmt: skip
     assert result.returncode == 0, result.stderr
     lines = result.stdout.splitlines()
-    assert lines[0].startswith("1 Taliban AND Tajikistan None")
-    assert "Putin ingin membangun hubungan dengan Taliban" in lines[1]
-    narrowed, loose = map(int, lines[-1].split())
-    assert narrowed > 0 and loose > 0
+    assert re.fullmatch(r"\d+ added, \d+ updated, \d+ unchanged, .* in [\d.]+ s.*", lines[0])
+    assert lines[1].startswith("1 Taliban AND Tajikistan None")
+    assert "Putin ingin membangun hubungan dengan Taliban" in lines[2]
+    assert lines[-2].startswith("Overview(articles=")
+    narrowed, loose, either = map(int, lines[-1].split())
+    assert narrowed > 0 and loose > 0 and either > 0

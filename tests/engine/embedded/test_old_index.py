@@ -37,11 +37,13 @@ print(json.dumps(out))
 """
 
 
-def answers(index_dir) -> list:
-    """The answers of a fresh process running today's code (nothing patched)."""
+def answers(index_dir, code=None) -> list:
+    """The answers of a fresh process running today's code (nothing patched), or the
+    code in the folder ``code``."""
+    env = {"PATH": "/usr/bin:/bin", "PYTHONPATH": str(code)} if code else None
     done = subprocess.run(
         [sys.executable, "-c", ANSWERS, str(index_dir), json.dumps(QUERIES)],
-        cwd=ROOT, capture_output=True, text=True, check=True, timeout=300,
+        cwd=code or ROOT, env=env, capture_output=True, text=True, check=True, timeout=300,
     )  # fmt: skip
     return json.loads(done.stdout)
 
@@ -84,9 +86,9 @@ def test_an_index_pickled_with_the_old_paths_opens_and_answers_the_same(
     assert answers(folder) == answers(today)
 
 
-def test_an_index_built_by_the_code_before_the_layers_answers_the_same(
-    tmp_path, small_archive, today
-):
+def test_an_index_built_by_the_code_before_the_layers_answers_the_same(tmp_path, small_archive):
+    """Today's code reads the old index as the old code did: the same answers, though
+    today's cleaning would index some of these articles a little differently."""
     known = subprocess.run(
         ["git", "-C", str(ROOT), "cat-file", "-e", f"{BEFORE_LAYERS}^{{commit}}"],
         capture_output=True,
@@ -111,5 +113,6 @@ def test_an_index_built_by_the_code_before_the_layers_answers_the_same(
         capture_output=True, check=True, timeout=600,
     )  # fmt: skip
     assert b"searcher.analysis" in _toc(folder)
+    before = answers(folder, old_code)
     shutil.rmtree(old_code)  # nothing of the old code is left to import
-    assert answers(folder) == answers(today)
+    assert answers(folder) == before
