@@ -8,7 +8,8 @@ built from escaped text (``Archive.marked``).
 from __future__ import annotations
 
 import re
-from urllib.parse import urlsplit
+import unicodedata
+from urllib.parse import quote, urlsplit
 
 from flask import (
     Blueprint,
@@ -23,7 +24,7 @@ from flask import (
     url_for,
 )
 from markupsafe import Markup
-from werkzeug.exceptions import HTTPException
+from werkzeug.exceptions import BadHost, HTTPException
 
 from searcher.archive import Archive
 from searcher.article import has_time
@@ -119,10 +120,22 @@ def _archive() -> Archive:
     return current_app.extensions[ARCHIVE_KEY]
 
 
+#: What the page may load: its own stylesheet and icon, nothing else; no script at all,
+#: no framing by another site, forms only to itself.
+CONTENT_SECURITY_POLICY = (
+    "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; "
+    "frame-ancestors 'none'; base-uri 'none'"
+)
+
+
 @pages.after_app_request
 def harden(response):
-    """No MIME sniffing, and redirects that stay on this site whatever Host says."""
+    """No MIME sniffing, no framing, no referrer, no script (the page needs none: a
+    strict policy), and redirects that stay on this site whatever Host says."""
     response.headers["X-Content-Type-Options"] = "nosniff"
+    response.headers["Content-Security-Policy"] = CONTENT_SECURITY_POLICY
+    response.headers["X-Frame-Options"] = "DENY"
+    response.headers["Referrer-Policy"] = "no-referrer"
     location = response.headers.get("Location")
     if location:
         parts = urlsplit(location)
@@ -261,8 +274,17 @@ def export_csv():
     return Response(
         stream_with_context(csv_lines(hits)),
         mimetype="text/csv",
-        headers={"Content-Disposition": f'attachment; filename="searcher-{name or "ekspor"}.csv"'},
+        headers={"Content-Disposition": _attachment(f"searcher-{name or 'ekspor'}.csv")},
     )
+
+
+def _attachment(filename: str) -> str:
+    """A download's header for any name: an ASCII one for every browser, and the real
+    one (``Erdoğan``, ``İstanbul``) as RFC 6266's ``filename*``. Headers are Latin-1: a
+    name outside it made the page's own download link fail with a 500."""
+    plain = unicodedata.normalize("NFKD", filename).encode("ascii", "ignore").decode()
+    plain = re.sub(r"[^\w.-]+", "-", plain) or "searcher.csv"
+    return f"attachment; filename=\"{plain}\"; filename*=UTF-8''{quote(filename)}"
 
 
 @pages.get("/article")
@@ -345,4 +367,7 @@ def web_link(url: str) -> str | None:
 def _error(code: int, title: str, pesan: str, message: str):
     if request.path.startswith("/api/") or request.path == "/healthz":
         return jsonify({"error": message or title}), code
+    if isinstance(request.routing_exception, BadHost):
+        # a Host header no URL can be built for (10,000 characters, say): no page links
+        return Response(f"{code} {title}\n", status=code, mimetype="text/plain")
     return render_template("error.html", code=code, title=title, message=pesan), code

@@ -268,3 +268,34 @@ def test_article_page_lists_related_stories(client):
     related = re.findall(r'<li><a href="(/article\?id=[^"]+)">', html)
     assert 1 <= len(related) <= 5
     assert client.get(related[0].replace("&amp;", "&")).status_code == 200
+
+
+# Issue 33, items 11: headers, a hostile Host, a download named outside Latin-1 --------
+
+
+def test_every_page_carries_a_strict_policy(client):
+    for url in ("/", "/?q=Jakarta", SEED_LINK, "/api/search?q=Jakarta", "/tidak-ada"):
+        response = client.get(url)
+        policy = response.headers.get("Content-Security-Policy", "")
+        assert "default-src 'none'" in policy and "frame-ancestors 'none'" in policy, url
+        assert "script-src" not in policy  # no script is allowed at all
+        assert response.headers.get("X-Frame-Options") == "DENY", url
+        assert response.headers.get("Referrer-Policy") == "no-referrer", url
+
+
+def test_a_host_header_no_url_can_be_built_for_is_a_bad_request(client):
+    for url in ("/", "/?q=Jakarta", SEED_LINK, "/export.csv?q=Jakarta"):
+        response = client.get(url, headers={"Host": "a" * 10_000})
+        assert response.status_code == 400, url
+        assert response.get_data(as_text=True).startswith("400 Bad Request")
+
+
+def test_a_download_named_outside_latin_1_is_served(client):
+    named = {"Erdoğan": "searcher-Erdogan.csv", "İstanbul": "searcher-Istanbul.csv"}
+    for query, plain in named.items():
+        response = client.get("/export.csv", query_string={"q": query})
+        body = response.get_data(as_text=True)  # streamed: read it all
+        assert response.status_code == 200 and body.startswith("id,date,headline")
+        disposition = response.headers["Content-Disposition"]
+        assert f'filename="{plain}"' in disposition
+        assert "filename*=UTF-8''searcher-" in disposition and "%" in disposition
