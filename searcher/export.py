@@ -1,14 +1,18 @@
 """Write every match of a query to CSV or JSON Lines, one article at a time.
 
 CSV is for spreadsheets, which run a cell that starts with ``=``, ``+``, ``-`` or ``@``
-as a formula (CSV injection): such a cell is written with a leading apostrophe, which
-spreadsheets show as text and do not display.
+(or their fullwidth forms) as a formula (CSV injection). A spreadsheet may split the
+file on ``;`` or tab instead of ``,`` (Excel with Indonesian regional settings), so
+every place such a split could start a cell gets an apostrophe before the formula
+character, which spreadsheets show as text and do not display; text cells are all
+quoted, and entity lists are joined with `` | ``, which splits in no convention.
 """
 
 from __future__ import annotations
 
 import csv
 import json
+import re
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import TextIO
@@ -21,7 +25,11 @@ from searcher.errors import SearcherError
 COLUMNS = ("id", "date", "headline", "source", "url", "score", "people", "places",
            "organisations", "snippet")  # fmt: skip
 FORMATS = ("csv", "jsonl")
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+#: A cell, or a piece a split on ``,``, ``;``, tab or a line end would make, starting
+#: (after spaces) with one of these runs as a formula.
+_FORMULA = re.compile(r"(^|[,;\t\r\n])(\s*)([=+\-@＝＋－＠])")
+#: Between the names of an entity list: splits on neither ``,`` nor ``;``.
+NAME_SEPARATOR = " | "
 
 
 def row(hit: Hit) -> dict[str, object]:
@@ -33,9 +41,9 @@ def row(hit: Hit) -> dict[str, object]:
         "source": hit.source,
         "url": hit.url,
         "score": round(hit.score, 4),
-        "people": "; ".join(hit.entities.get("PER", [])),
-        "places": "; ".join(hit.entities.get("LOC", [])),
-        "organisations": "; ".join(hit.entities.get("ORG", [])),
+        "people": NAME_SEPARATOR.join(hit.entities.get("PER", [])),
+        "places": NAME_SEPARATOR.join(hit.entities.get("LOC", [])),
+        "organisations": NAME_SEPARATOR.join(hit.entities.get("ORG", [])),
         "snippet": hit.snippet,
     }
 
@@ -50,9 +58,9 @@ def _date_text(hit: Hit) -> str:
 
 
 def safe_cell(value: object) -> object:
-    """A cell a spreadsheet will not run as a formula."""
-    if isinstance(value, str) and value.startswith(_FORMULA_START):
-        return "'" + value
+    """A cell no spreadsheet will run as a formula, whichever character it splits on."""
+    if isinstance(value, str):
+        return _FORMULA.sub(r"\1\2'\3", value)
     return value
 
 
@@ -70,7 +78,7 @@ class _Lines:
 def csv_lines(hits: Iterable[Hit]) -> Iterator[str]:
     """The CSV export, a line (header first) at a time: streams to a file or a response."""
     sink = _Lines()
-    writer = csv.writer(sink)
+    writer = csv.writer(sink, quoting=csv.QUOTE_NONNUMERIC)  # every text cell quoted
     writer.writerow(COLUMNS)
     yield from sink.lines
     for hit in hits:

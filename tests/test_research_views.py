@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import io
 import json
 import shutil
 from datetime import date
@@ -207,3 +208,34 @@ def test_related_stories_share_entities_and_words(sample):
     scores = [h.score for h in related]
     assert scores == sorted(scores, reverse=True)
     assert archive.related("tidak-ada") == []
+
+
+def test_no_split_of_a_csv_export_starts_a_formula(tmp_path):
+    """Excel with Indonesian settings splits on ``;``: whichever of ``,``, ``;`` or tab a
+    spreadsheet splits the file on, no piece may start with a formula character."""
+    hostile = [
+        {"id": "a", "title": ";=1+1 Jakarta", "body": "Banjir di Jakarta;@SUM(A1) hari ini."},
+        {"id": "b", "title": "Jakarta\t+cmd", "body": "Banjir,=HYPERLINK(1) di Jakarta."},
+        {"id": "c", "title": "＝1+1 Jakarta", "body": "Banjir di Jakarta; -2+3 warga.",
+         "source": "kumparan; =2"},
+    ]  # fmt: skip
+    (tmp_path / "a.jsonl").write_text("\n".join(json.dumps(r) for r in hostile) + "\n", "utf-8")
+    index_dir = str(tmp_path / "ix")
+    assert run("index", str(tmp_path / "a.jsonl"), "--index", index_dir).returncode == 0
+    out = tmp_path / "banjir.csv"
+    assert run("Jakarta", "--export", str(out), "--index", index_dir).returncode == 0
+    text = out.read_text("utf-8")
+    for delimiter in (",", ";", "\t", "\n"):
+        for piece in text.replace("\r", "\n").split(delimiter):
+            cell = piece.strip().lstrip('"').lstrip()
+            try:
+                float(cell)
+                continue  # a number (the score) is not a formula
+            except ValueError:
+                pass
+            formula = cell.startswith(("=", "+", "-", "@", "＝", "＋", "－", "＠"))
+            assert not formula, (delimiter, piece)
+    rows = list(csv.DictReader(io.StringIO(text)))
+    # (the tab of a headline is a space once cleaned: no split starts a cell there)
+    assert {r["headline"] for r in rows} == {";'=1+1 Jakarta", "Jakarta +cmd", "'＝1+1 Jakarta"}
+    assert all(r["people"].count(";") == 0 for r in rows)  # names joined with " | "
