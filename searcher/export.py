@@ -78,8 +78,8 @@ class _Lines:
 def csv_lines(hits: Iterable[Hit]) -> Iterator[str]:
     """The CSV export, a line (header first) at a time: streams to a file or a response."""
     sink = _Lines()
+    csv.writer(sink).writerow(COLUMNS)  # the header as plain words
     writer = csv.writer(sink, quoting=csv.QUOTE_NONNUMERIC)  # every text cell quoted
-    writer.writerow(COLUMNS)
     yield from sink.lines
     for hit in hits:
         sink.lines.clear()
