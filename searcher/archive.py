@@ -308,14 +308,18 @@ class Archive:
         """Each of ``texts`` as escaped HTML, the words ``query`` matches (every form
         and alias it searches for) in ``<mark>``: an article's headline and paragraphs
         on a page."""
-        terms = parse(query, settings=self.settings).terms if query else set()
+        terms = self._terms(query)
         return [highlight(text, terms) for text in texts]
 
     def marks(self, text: str, query: str) -> list[tuple[int, int]]:
         """``(start, end)`` of every word of ``text`` that ``query`` matches (every form
         and alias it searches for): for a terminal to mark as the page does."""
-        terms = parse(query, settings=self.settings).terms if query else set()
+        terms = self._terms(query)
         return [(start, end) for _, start, end in find_spans(text, terms)] if terms else []
+
+    def _terms(self, query: str) -> set[str]:
+        """The index terms ``query`` searches for (none for an empty query)."""
+        return parse(query, settings=self.settings).terms if query else set()
 
     def related(self, article_id: str, limit: int = 5) -> list[Hit]:
         """Up to ``limit`` articles most like this one: the same people, places and

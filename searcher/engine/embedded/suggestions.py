@@ -90,7 +90,6 @@ def suggest(
     deadline = time.monotonic() + limits.suggest_seconds
     known: Vocabulary | None = None
     tries = 0
-    changed = False
 
     def vocab() -> Vocabulary:
         nonlocal known, deadline
@@ -100,13 +99,9 @@ def suggest(
         return known
 
     def fix_name(match: re.Match) -> str:
-        nonlocal changed
         typed = match.group()
         best = vocab().best_name(typed) or phrase_nearby(typed)
-        if best is None:
-            return typed
-        changed = True
-        return best
+        return typed if best is None else best
 
     def phrase_nearby(typed: str) -> str | None:
         """The name one edit from ``typed`` in one of its words that articles write as a
@@ -127,7 +122,7 @@ def suggest(
         return best[1] if best else None
 
     def fix_word(match: re.Match) -> str:
-        nonlocal changed, tries
+        nonlocal tries
         word = match.group(1)
         terms = analyze(word)
         reader = searcher.reader()
@@ -140,13 +135,12 @@ def suggest(
         best = vocab().best_word(word)
         if best is None:
             return word
-        changed = True
         if word.isupper():
             return best.upper()
         return best.capitalize() if word[:1].isupper() else best
 
     fixed = _PLAIN_WORD.sub(fix_word, _NAME_RUN.sub(fix_name, query))
-    if not changed or fixed == query:
+    if fixed == query:
         return None
     parsed = parse(fixed)
     if evaluator.run(parsed.tree).mask.any():

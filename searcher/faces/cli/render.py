@@ -177,14 +177,7 @@ def print_results(results: Results, color: bool) -> None:
             f"+{len(hit.similar)} similar" if hit.similar else "",
         ]
         click.echo("   " + " · ".join(m for m in meta if m))
-        snippet = hit.snippet
-        if color:
-            parts, cursor = [], 0
-            for start, end in hit.snippet_marks:
-                parts += [snippet[cursor:start], click.style(snippet[start:end], bold=True)]
-                cursor = end
-            snippet = "".join(parts) + snippet[cursor:]
-        click.echo(f"   {snippet}")
+        click.echo(f"   {_bold(hit.snippet, hit.snippet_marks, color)}")
         click.echo(f"   {hit.url or hit.path}\n")
 
 
